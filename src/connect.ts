@@ -1,0 +1,216 @@
+import { parseCallbackUrl } from './core/callback-params.js';
+import type { Completion } from './core/completion.js';
+import { resolveConfig, type ConnectOptions, type ResolvedConfig } from './core/config.js';
+import { ConnectError, toConnectError } from './core/errors.js';
+import { exchangeBody, postExchange, type FetchLike } from './core/exchange.js';
+import type { ProviderId } from './core/providers/types.js';
+import { prepareRequest } from './core/request.js';
+import type { ConnectedDetail } from './events.js';
+import { isEmbeddedBrowser } from './flow/environment.js';
+import { takeLandingCode } from './flow/landing.js';
+import { onAbort } from './flow/lifetime.js';
+import { openPopup } from './flow/popup.js';
+import { PopupFlow } from './flow/popup-flow.js';
+import {
+  hasPendingFlow,
+  judgeRedirectReturn,
+  leaveForProvider,
+  takeRedirectReturn,
+} from './flow/redirect.js';
+
+/** What `connect()` resolves with: the same as the `connected` event's detail. */
+export type ConnectResult = ConnectedDetail;
+
+/** Where a running flow is; the element renders from it. */
+export type FlowPhase = 'opening' | 'waiting' | 'severed' | 'exchanging' | 'redirecting';
+
+export interface FlowContext {
+  /** Aborting it cancels the flow (rejects with `cancelled`) and tears everything down. */
+  readonly signal?: AbortSignal | undefined;
+  readonly onPhase?: ((phase: FlowPhase) => void) | undefined;
+  readonly window?: Window | undefined;
+}
+
+/** A running flow. `result` rejects with a {@link ConnectError}. */
+export interface FlowHandle {
+  readonly provider: ProviderId;
+  readonly result: Promise<ConnectResult>;
+  /** After COOP severed the popup: open it again (call synchronously in a click). */
+  reopen(): boolean;
+}
+
+/**
+ * Starts a flow. Call it synchronously inside the user's click: the popup opens before anything
+ * is awaited, so popup blockers let it through.
+ */
+export function startFlow(options: ConnectOptions, context: FlowContext = {}): FlowHandle {
+  const win = context.window ?? window;
+  const provider = (options.provider ?? 'generic') as ProviderId;
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(options, win.location.href);
+  } catch (error) {
+    return failedHandle(provider, error);
+  }
+  const controller = new AbortController();
+  if (context.signal) onAbort(context.signal, () => controller.abort(context.signal?.reason));
+  const { signal } = controller;
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => win.fetch(input, init));
+  const prepare = (s: AbortSignal) =>
+    prepareRequest(config, { fetch: fetchFn, signal: s, pageUrl: win.location.href });
+  const finish = (completion: Completion) =>
+    finishFlow(config, completion, fetchFn, signal, context.onPhase);
+  const settle = (promise: Promise<ConnectResult>): Promise<ConnectResult> =>
+    promise.then(
+      (result) => {
+        controller.abort();
+        return result;
+      },
+      (error: unknown) => {
+        controller.abort();
+        throw toConnectError(error);
+      },
+    );
+
+  if (config.mode === 'landing') {
+    let completion: Completion | undefined;
+    try {
+      completion = takeLandingCode(win, config); // scrubs the URL synchronously
+    } catch (error) {
+      return failedHandle(config.provider, error);
+    }
+    if (!completion) {
+      return failedHandle(
+        config.provider,
+        new ConnectError('error', "There is no authorization code in this page's URL."),
+      );
+    }
+    return { provider: config.provider, result: settle(finish(completion)), reopen: () => false };
+  }
+
+  const redirect = (): FlowHandle => ({
+    provider: config.provider,
+    result: settle(
+      (async () => {
+        context.onPhase?.('redirecting');
+        const prepared = await prepare(signal);
+        leaveForProvider(win, config, prepared);
+        // The page is leaving; this promise only settles if the flow is cancelled meanwhile.
+        return new Promise<ConnectResult>((_, reject) =>
+          onAbort(signal, () => reject(new ConnectError('cancelled', 'The flow was cancelled.'))),
+        );
+      })(),
+    ),
+    reopen: () => false,
+  });
+  if (config.mode === 'redirect') return redirect();
+
+  const size = { width: config.popupWidth, height: config.popupHeight };
+  const popup = openPopup('about:blank', size, win);
+  if (!popup) {
+    const useRedirect =
+      config.fallback === 'redirect' ||
+      (config.fallback === 'auto' && isEmbeddedBrowser(win.navigator.userAgent));
+    if (useRedirect) return redirect();
+    return failedHandle(
+      config.provider,
+      new ConnectError(
+        'blocked',
+        'The popup was blocked. Allow popups for this site and try again.',
+      ),
+    );
+  }
+  const flow = new PopupFlow({
+    window: win,
+    config,
+    popup,
+    prepare,
+    signal,
+    onPhase: context.onPhase,
+  });
+  return {
+    provider: config.provider,
+    result: settle(flow.completion.then(finish)),
+    reopen: () => flow.reopen(),
+  };
+}
+
+/**
+ * Framework-free API: runs one flow and resolves with the `connected` detail, or rejects with a
+ * {@link ConnectError}. Call it synchronously from a click handler.
+ */
+export function connect(options: ConnectOptions, signal?: AbortSignal): Promise<ConnectResult> {
+  return startFlow(options, { signal }).result;
+}
+
+/**
+ * On page load: finishes a flow that came back to this page — a redirect-mode return (for a
+ * provider with a pending flow in this tab, or any return when `mode` is `redirect`) or a landing
+ * code (`mode: 'landing'`). Returns undefined when this page carries nothing to finish.
+ */
+export function resumeFlow(
+  options: ConnectOptions,
+  context: FlowContext = {},
+): FlowHandle | undefined {
+  const win = context.window ?? window;
+  const provider = (options.provider ?? 'generic') as ProviderId;
+  const mode = options.mode ?? (provider === 'hint' ? 'landing' : undefined);
+  if (mode === 'landing') {
+    const params = parseCallbackUrl(win.location.href);
+    return params?.code || params?.error ? startFlow({ ...options, mode }, context) : undefined;
+  }
+  if (mode !== 'redirect' && !hasPendingFlow(win, provider)) return undefined;
+  const taken = takeRedirectReturn(win, provider);
+  if (!taken) return undefined;
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig({ ...options, mode: 'redirect' }, win.location.href);
+  } catch (error) {
+    return failedHandle(provider, error);
+  }
+  const controller = new AbortController();
+  if (context.signal) onAbort(context.signal, () => controller.abort(context.signal?.reason));
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => win.fetch(input, init));
+  const result = (async () => {
+    const { completion, returnTo } = judgeRedirectReturn(taken);
+    const done = await finishFlow(config, completion, fetchFn, controller.signal, context.onPhase);
+    return { ...done, returnTo };
+  })().then(
+    (r) => {
+      controller.abort();
+      return r;
+    },
+    (error: unknown) => {
+      controller.abort();
+      throw toConnectError(error);
+    },
+  );
+  return { provider, result, reopen: () => false };
+}
+
+async function finishFlow(
+  config: ResolvedConfig,
+  completion: Completion,
+  fetchFn: FetchLike,
+  signal: AbortSignal,
+  onPhase: ((phase: FlowPhase) => void) | undefined,
+): Promise<ConnectResult> {
+  if (!config.exchangeUrl) {
+    return { provider: config.provider, result: { ...completion } };
+  }
+  onPhase?.('exchanging');
+  const result = await postExchange({
+    fetch: fetchFn,
+    url: config.exchangeUrl,
+    body: exchangeBody(config.provider, completion, { connectionId: config.connectionId }),
+    credentials: config.exchangeCredentials,
+    headers: config.exchangeHeaders,
+    signal,
+  });
+  return { provider: config.provider, result };
+}
+
+function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
+  const result = Promise.reject(toConnectError(error));
+  return { provider, result, reopen: () => false };
+}

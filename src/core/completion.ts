@@ -1,0 +1,113 @@
+import type { CallbackParams } from './callback-params.js';
+import { ConnectError, type FailureStatus } from './errors.js';
+import { sameState } from './state.js';
+
+/** What a successful code flow hands over (to the backend, or to `connected` without one). */
+export interface CodeCompletion {
+  readonly code: string;
+  readonly state?: string;
+  readonly codeVerifier?: string;
+  readonly redirectUri?: string;
+}
+
+/** What a successful b.well flow hands over. */
+export interface StatusCompletion {
+  readonly status: 'success';
+}
+
+export type Completion = CodeCompletion | StatusCompletion;
+
+/** What the flow expects back, fixed before the popup opens. */
+export interface Expectation {
+  readonly completion: 'code' | 'status';
+  /** The state sent; `undefined` only for stateless answers (Hint landing, b.well). */
+  readonly state?: string | undefined;
+  readonly codeVerifier?: string | undefined;
+  readonly redirectUri?: string | undefined;
+}
+
+export type Verdict =
+  | { readonly kind: 'success'; readonly completion: Completion }
+  | { readonly kind: 'failure'; readonly error: ConnectError }
+  | { readonly kind: 'ignore'; readonly reason: string };
+
+/** b.well `status_code` values, mapped one to one onto failure statuses. */
+const STATUS_CODES: Readonly<Record<string, FailureStatus>> = {
+  error: 'error',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  unauthorized: 'unauthorized',
+};
+
+/**
+ * The protocol decision, pure: does this answer end the flow, and how?
+ * - `error=` ends it (`access_denied` → `cancelled`, anything else → `error`) unless it carries a
+ *   state that is not ours (then it is forged: `unauthorized`);
+ * - a `code` needs exactly our state, or it fails with `unauthorized` and is never exchanged;
+ * - a `status_code` counts only for a status (b.well) flow.
+ */
+export function judgeCallback(params: CallbackParams, expected: Expectation): Verdict {
+  const stateMismatch =
+    params.state !== undefined &&
+    expected.state !== undefined &&
+    !sameState(expected.state, params.state);
+
+  if (params.error) {
+    if (stateMismatch) return unauthorized('The error response carried a state that is not ours.');
+    const status: FailureStatus = params.error === 'access_denied' ? 'cancelled' : 'error';
+    const message =
+      params.error_description ||
+      (status === 'cancelled' ? 'Access was denied.' : `The provider answered "${params.error}".`);
+    return {
+      kind: 'failure',
+      error: new ConnectError(status, message, {
+        error: params.error,
+        ...(params.error_description ? { errorDescription: params.error_description } : {}),
+      }),
+    };
+  }
+
+  if (expected.completion === 'status') {
+    if (!params.status_code) return { kind: 'ignore', reason: 'no status_code' };
+    if (params.status_code === 'success') {
+      return { kind: 'success', completion: { status: 'success' } };
+    }
+    const status = STATUS_CODES[params.status_code] ?? 'error';
+    return {
+      kind: 'failure',
+      error: new ConnectError(status, statusMessage(status), { error: params.status_code }),
+    };
+  }
+
+  if (!params.code) return { kind: 'ignore', reason: 'no code' };
+  if (expected.state !== undefined) {
+    if (params.state === undefined) return unauthorized('The answer carried no state.');
+    if (stateMismatch) return unauthorized('The answer carried a state that is not ours.');
+  }
+  return {
+    kind: 'success',
+    completion: {
+      code: params.code,
+      ...(expected.state !== undefined ? { state: expected.state } : {}),
+      ...(expected.codeVerifier ? { codeVerifier: expected.codeVerifier } : {}),
+      ...(expected.redirectUri ? { redirectUri: expected.redirectUri } : {}),
+    },
+  };
+}
+
+function unauthorized(message: string): Verdict {
+  return { kind: 'failure', error: new ConnectError('unauthorized', `${message} (possible CSRF)`) };
+}
+
+function statusMessage(status: FailureStatus): string {
+  switch (status) {
+    case 'cancelled':
+      return 'The connection was cancelled.';
+    case 'expired':
+      return 'The session expired before the connection completed.';
+    case 'unauthorized':
+      return 'The provider rejected the request (CSRF check failed).';
+    default:
+      return 'The provider reported an error.';
+  }
+}

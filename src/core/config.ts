@@ -1,0 +1,213 @@
+import { ConnectError } from './errors.js';
+import type { FetchLike } from './exchange.js';
+import { MODES, PROVIDER_IDS, type Mode, type ProviderId } from './providers/types.js';
+import { providers } from './providers/index.js';
+import type { ProviderPreset } from './providers/types.js';
+import { parseSafeUrl } from './url-safety.js';
+
+/** Options of `connect()`; the element's attributes map onto them one to one. */
+export interface ConnectOptions {
+  /** `bwell`, `hcss`, `healthtap`, `hint` or `generic` (default). */
+  provider?: ProviderId | undefined;
+  /** Authorization endpoint (presets supply theirs), or the full URL to open when no `clientId`. */
+  authorizeUrl?: string | undefined;
+  clientId?: string | undefined;
+  /** Space-separated scopes. */
+  scope?: string | undefined;
+  redirectUri?: string | undefined;
+  /** Partner backend that receives the code (or b.well status) and answers JSON. */
+  exchangeUrl?: string | undefined;
+  /** Credentials mode of the exchange request; `same-origin` by default. */
+  exchangeCredentials?: RequestCredentials | undefined;
+  /** Extra headers for the exchange request (e.g. a CSRF token of the partner's own). */
+  exchangeHeaders?: Readonly<Record<string, string>> | undefined;
+  /** Partner backend that answers `{ "url": "…" }`: the URL to open. */
+  urlEndpoint?: string | undefined;
+  /** Replaces `urlEndpoint`: returns the URL to open (e.g. b.well's getOauthUrl). */
+  resolveUrl?: (() => Promise<string>) | undefined;
+  /** b.well connection id. */
+  connectionId?: string | undefined;
+  mode?: Mode | undefined;
+  /** Origins whose messages count; default: the origin of `redirectUri`. */
+  allowedOrigins?: readonly string[] | string | undefined;
+  /** ms before the flow fails with `timeout` (default 300000). */
+  timeout?: number | undefined;
+  /** ms between URL polls (default 500). */
+  pollInterval?: number | undefined;
+  popupWidth?: number | undefined;
+  popupHeight?: number | undefined;
+  /** `s256` or `off`; default from the preset. */
+  pkce?: 's256' | 'off' | undefined;
+  /**
+   * When the popup is blocked: `redirect` continues as a full-page redirect, `none` fails with
+   * `blocked`; `auto` (default) redirects only inside an in-app browser or webview.
+   */
+  fallback?: 'redirect' | 'none' | 'auto' | undefined;
+  /** Extra authorization request parameters (never override the protocol ones). */
+  extraParams?: Readonly<Record<string, string>> | undefined;
+  /** Landing mode: the path the code must arrive on (e.g. `/signup`). */
+  landingPath?: string | undefined;
+  /** Injected `fetch` (tests, or an instrumented client). */
+  fetch?: FetchLike | undefined;
+}
+
+export interface ResolvedConfig {
+  readonly preset: ProviderPreset;
+  readonly provider: ProviderId;
+  readonly mode: Mode;
+  readonly authorizeUrl: string | undefined;
+  /** True when the URL must be built from `authorizeUrl` + client id. */
+  readonly buildUrl: boolean;
+  readonly clientId: string | undefined;
+  readonly scope: string | undefined;
+  readonly redirectUri: string | undefined;
+  readonly exchangeUrl: string | undefined;
+  readonly exchangeCredentials: RequestCredentials;
+  readonly exchangeHeaders: Readonly<Record<string, string>>;
+  readonly urlEndpoint: string | undefined;
+  readonly resolveUrl: (() => Promise<string>) | undefined;
+  readonly connectionId: string | undefined;
+  readonly allowedOrigins: readonly string[];
+  readonly timeout: number;
+  readonly pollInterval: number;
+  readonly popupWidth: number;
+  readonly popupHeight: number;
+  readonly pkce: boolean;
+  readonly fallback: 'redirect' | 'none' | 'auto';
+  readonly extraParams: Readonly<Record<string, string>>;
+  readonly landingPath: string | undefined;
+}
+
+export const DEFAULTS = {
+  timeout: 300_000,
+  pollInterval: 500,
+  popupWidth: 500,
+  popupHeight: 600,
+} as const;
+
+const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
+
+function invalid(message: string): never {
+  throw new ConnectError('invalid_config', message);
+}
+
+function number(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    invalid(`${name} must be a number ≥ ${min}.`);
+  }
+  return value;
+}
+
+function safeUrl(name: string, value: string | undefined, base: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const url = parseSafeUrl(value, base);
+  if (!url) invalid(`${name} must be an https: URL (http: only on localhost): "${value}".`);
+  return url.toString();
+}
+
+/** Normalises an origin list; each must be a bare https (or loopback http) origin. */
+export function parseOrigins(value: readonly string[] | string | undefined): string[] {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/) : [...(value ?? [])];
+  const origins: string[] = [];
+  for (const raw of list.map((s) => s.trim()).filter(Boolean)) {
+    const url = parseSafeUrl(raw);
+    if (!url || url.origin === 'null' || url.origin !== raw.replace(/\/$/, '')) {
+      invalid(`allowed-origins must list origins like https://example.com: "${raw}".`);
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  return origins;
+}
+
+/**
+ * Validates options before anything opens, fails closed with `invalid_config`, and fills in the
+ * preset's defaults. `pageUrl` resolves relative endpoints.
+ */
+export function resolveConfig(options: ConnectOptions, pageUrl: string): ResolvedConfig {
+  const provider = options.provider ?? 'generic';
+  if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
+    invalid(`Unknown provider "${String(provider)}".`);
+  }
+  const preset = providers[provider];
+  const mode = options.mode ?? preset.defaultMode;
+  if (!(MODES as readonly string[]).includes(mode)) invalid(`Unknown mode "${String(mode)}".`);
+  const pkceOption = options.pkce ?? preset.pkce;
+  if (pkceOption !== 's256' && pkceOption !== 'off') invalid('pkce must be "s256" or "off".');
+  const credentials = options.exchangeCredentials ?? 'same-origin';
+  if (!CREDENTIALS.includes(credentials)) invalid(`Unknown exchange credentials "${credentials}".`);
+  const fallback = options.fallback || 'auto';
+  if (!['redirect', 'none', 'auto'].includes(fallback)) {
+    invalid('fallback must be "redirect", "none" or "auto".');
+  }
+
+  const redirectUri = safeUrl('redirect-uri', options.redirectUri, pageUrl);
+  const exchangeUrl = safeUrl('exchange-url', options.exchangeUrl, pageUrl);
+  const urlEndpoint = safeUrl('url-endpoint', options.urlEndpoint, pageUrl);
+  const explicitAuthorize = options.authorizeUrl ? options.authorizeUrl : undefined;
+  const authorizeUrl = safeUrl('authorize-url', explicitAuthorize ?? preset.authorizeUrl, pageUrl);
+  const clientId = options.clientId?.trim() || undefined;
+  const resolveUrl = options.resolveUrl;
+  if (resolveUrl !== undefined && typeof resolveUrl !== 'function') {
+    invalid('resolveUrl must be a function returning a Promise<string>.');
+  }
+
+  const explicitOrigins = parseOrigins(options.allowedOrigins);
+  const allowedOrigins = explicitOrigins.length
+    ? explicitOrigins
+    : redirectUri
+      ? [new URL(redirectUri).origin]
+      : [];
+
+  const timeout = number('timeout', options.timeout, DEFAULTS.timeout, 1);
+  const pollInterval = number('poll-interval', options.pollInterval, DEFAULTS.pollInterval, 10);
+  const popupWidth = number('popup-width', options.popupWidth, DEFAULTS.popupWidth, 100);
+  const popupHeight = number('popup-height', options.popupHeight, DEFAULTS.popupHeight, 100);
+
+  let buildUrl = false;
+  if (mode !== 'landing' && !resolveUrl && !urlEndpoint) {
+    if (!authorizeUrl) {
+      invalid(`${preset.label} needs authorize-url, url-endpoint or resolveUrl: nothing to open.`);
+    }
+    if (preset.completion === 'code') {
+      buildUrl = clientId !== undefined;
+      if (!buildUrl && !explicitAuthorize) invalid('client-id is required.');
+      if (buildUrl && !redirectUri) invalid('redirect-uri is required with client-id.');
+    }
+  }
+  if (mode === 'popup' && preset.completionOnProviderOrigin && !explicitOrigins.length) {
+    invalid(
+      `${preset.label}'s completion page is on its own origin, which differs by environment: ` +
+        'set allowed-origins (or use mode="polling" with a custom redirect URL).',
+    );
+  }
+  if (options.landingPath !== undefined && !options.landingPath.startsWith('/')) {
+    invalid('landing-path must be an absolute path such as /signup.');
+  }
+
+  return {
+    preset,
+    provider,
+    mode,
+    authorizeUrl,
+    buildUrl,
+    clientId,
+    scope: options.scope?.trim() || undefined,
+    redirectUri,
+    exchangeUrl,
+    exchangeCredentials: credentials,
+    exchangeHeaders: { ...options.exchangeHeaders },
+    urlEndpoint,
+    resolveUrl,
+    connectionId: options.connectionId?.trim() || undefined,
+    allowedOrigins,
+    timeout,
+    pollInterval,
+    popupWidth,
+    popupHeight,
+    pkce: pkceOption === 's256' && preset.completion === 'code',
+    fallback,
+    extraParams: { ...options.extraParams },
+    landingPath: options.landingPath,
+  };
+}

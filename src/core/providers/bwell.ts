@@ -1,0 +1,15 @@
+import type { ProviderPreset } from './types.js';
+
+/**
+ * b.well health.network: the URL to open comes from `getOauthUrl(connectionId)` (via
+ * `url-endpoint` or `resolveUrl`); completion is a `status_code` or a `status-success` /
+ * `status-failure` message from b.well's completion page.
+ */
+export const bwell = {
+  id: 'bwell',
+  label: 'b.well',
+  completion: 'status',
+  pkce: 'off',
+  defaultMode: 'popup',
+  completionOnProviderOrigin: true,
+} as const satisfies ProviderPreset;

@@ -1,0 +1,31 @@
+/** Provider ids understood by the `provider` attribute. */
+export const PROVIDER_IDS = ['bwell', 'hcss', 'healthtap', 'hint', 'generic'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/** How a flow runs; see the README for when to pick which. */
+export const MODES = ['popup', 'polling', 'redirect', 'landing'] as const;
+export type Mode = (typeof MODES)[number];
+
+/**
+ * Everything that differs between providers, as data (no `if (provider === …)` in the flow).
+ */
+export interface ProviderPreset {
+  readonly id: ProviderId;
+  /** Human name, used in the default button label and announcements. */
+  readonly label: string;
+  /** The documented authorization endpoint, when the provider has a fixed one. */
+  readonly authorizeUrl?: string;
+  /**
+   * `code`: an OAuth authorization code comes back with our `state`.
+   * `status`: only a `status_code` comes back (b.well), there is no code to exchange.
+   */
+  readonly completion: 'code' | 'status';
+  /** PKCE default (RFC 7636). */
+  readonly pkce: 's256' | 'off';
+  readonly defaultMode: Mode;
+  /**
+   * The completion page lives on the provider's own origin, which differs by environment: in
+   * `popup` mode the partner must name it in `allowed-origins`.
+   */
+  readonly completionOnProviderOrigin: boolean;
+}

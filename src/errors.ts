@@ -1,0 +1,6 @@
+export {
+  ConnectError,
+  FAILURE_STATUSES,
+  isConnectError,
+  type FailureStatus,
+} from './core/errors.js';

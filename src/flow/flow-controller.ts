@@ -1,0 +1,124 @@
+import type { ConnectOptions } from '../core/config.js';
+import { toConnectError, type ConnectError } from '../core/errors.js';
+import type { ConnectResult, FlowHandle, FlowPhase } from '../connect.js';
+import { resumeFlow, startFlow } from '../connect.js';
+
+/** The element's view of a flow. */
+export type ControllerState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'running'; readonly phase: FlowPhase }
+  | { readonly kind: 'connected'; readonly result: ConnectResult }
+  | { readonly kind: 'failed'; readonly error: ConnectError };
+
+/** The subset of Lit's ReactiveControllerHost this needs (no Lit import in the flow layer). */
+export interface ControllerHost {
+  addController(controller: { hostConnected?(): void; hostDisconnected?(): void }): void;
+  requestUpdate(): void;
+}
+
+export interface FlowControllerCallbacks {
+  readonly onConnected: (result: ConnectResult) => void;
+  readonly onFailed: (error: ConnectError) => void;
+}
+
+/**
+ * Reactive controller: one flow at a time (idle → running(opening → waiting [→ severed] →
+ * exchanging) → connected | failed), reusable afterwards. Disconnecting the host cancels it.
+ */
+export class FlowController {
+  state: ControllerState = { kind: 'idle' };
+  private handle: FlowHandle | undefined;
+  private running: Promise<ConnectResult> | undefined;
+  private abort: AbortController | undefined;
+
+  constructor(
+    private readonly host: ControllerHost,
+    private readonly callbacks: FlowControllerCallbacks,
+  ) {
+    host.addController(this);
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Starts a flow, or returns the running one's promise (nothing new opens). */
+  start(options: ConnectOptions): Promise<ConnectResult> {
+    if (this.running) return this.running;
+    const abort = new AbortController();
+    return this.track(abort, startFlow(options, this.context(abort)));
+  }
+
+  /** Finishes a redirect return or a landing code found in this page's URL, if any. */
+  resume(options: ConnectOptions): Promise<ConnectResult> | undefined {
+    if (this.running) return undefined;
+    const abort = new AbortController();
+    const handle = resumeFlow(options, this.context(abort));
+    return handle ? this.track(abort, handle) : undefined;
+  }
+
+  /** Opens the severed popup again; call synchronously in a click. */
+  reopen(): boolean {
+    return this.handle?.reopen() ?? false;
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+  }
+
+  /** A host that is only moved (disconnected and connected again in the same task) keeps its flow. */
+  hostDisconnected(): void {
+    this.connected = false;
+    setTimeout(() => {
+      if (!this.connected) this.cancel();
+    });
+  }
+
+  private connected = false;
+
+  private context(abort: AbortController) {
+    this.abort = abort;
+    return {
+      signal: abort.signal,
+      onPhase: (phase: FlowPhase) => {
+        if (this.abort !== abort) return;
+        this.state = { kind: 'running', phase };
+        this.host.requestUpdate();
+      },
+    };
+  }
+
+  private track(abort: AbortController, handle: FlowHandle): Promise<ConnectResult> {
+    this.abort = abort;
+    this.handle = handle;
+    if (this.state.kind !== 'running') this.state = { kind: 'running', phase: 'opening' };
+    this.host.requestUpdate();
+    const running = handle.result.then(
+      (result) => {
+        this.end({ kind: 'connected', result });
+        this.callbacks.onConnected(result);
+        return result;
+      },
+      (error: unknown) => {
+        const failure = toConnectError(error);
+        this.end({ kind: 'failed', error: failure });
+        this.callbacks.onFailed(failure);
+        throw failure;
+      },
+    );
+    this.running = running;
+    return running;
+  }
+
+  private end(state: ControllerState): void {
+    this.running = undefined;
+    this.handle = undefined;
+    this.abort = undefined;
+    this.state = state;
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,25 @@
+import { OAuthConnect } from './oauth-connect.js';
+
+// Idempotent: importing the package twice (two bundles, HMR) must not throw.
+if (!customElements.get('oauth-connect')) customElements.define('oauth-connect', OAuthConnect);
+
+export { OAuthConnect };
+export { connect, resumeFlow, startFlow } from './connect.js';
+export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './connect.js';
+export type { ConnectOptions } from './core/config.js';
+export { ConnectError, FAILURE_STATUSES, isConnectError } from './core/errors.js';
+export type { FailureStatus } from './core/errors.js';
+export {
+  bwell,
+  generic,
+  hcss,
+  healthtap,
+  hint,
+  providers,
+  MODES,
+  PROVIDER_IDS,
+} from './core/providers/index.js';
+export type { Mode, ProviderId, ProviderPreset } from './core/providers/index.js';
+export type { CodeCompletion, Completion, StatusCompletion } from './core/completion.js';
+export { ConnectedEvent, FailedEvent } from './events.js';
+export type { ConnectedDetail, FailedDetail } from './events.js';

@@ -1,0 +1,250 @@
+import { html, LitElement, nothing } from 'lit';
+import type { ConnectOptions } from './core/config.js';
+import type { ConnectError } from './core/errors.js';
+import { providers, type Mode, type ProviderId } from './core/providers/index.js';
+import type { ConnectResult } from './connect.js';
+import { ConnectedEvent, FailedEvent } from './events.js';
+import { FlowController } from './flow/flow-controller.js';
+import { styles } from './oauth-connect.styles.js';
+
+/**
+ * A button that connects the user's account at an OAuth provider: it opens the provider's consent
+ * screen in a popup (or redirects, or takes a landing code), detects completion safely (origin,
+ * window and `state` checked), hands the code to your backend, and tells the page.
+ *
+ * @summary Secure OAuth "Connect" button for HCSS, HealthTap, b.well, Hint and any OAuth 2.0 provider.
+ *
+ * @fires {ConnectedEvent} connected - The flow finished: `detail = { provider, result, returnTo? }`.
+ * @fires {FailedEvent} failed - The flow ended without a connection: `detail = { provider, status, message }`.
+ *
+ * @slot - The button label (default "Connect <provider>").
+ * @slot busy - Shown in the button while a flow runs (default "Connecting…").
+ * @slot error - Shown below the button after a failure (default: the failure message).
+ *
+ * @csspart button - The connect button.
+ * @csspart status - The polite live region announcing the outcome.
+ * @csspart error - The error text after a failure.
+ * @csspart severed - The "Still connecting?" group shown when the browser took the popup handle away.
+ * @csspart reopen - Its "Reopen" button.
+ * @csspart cancel - Its "Cancel" button.
+ *
+ * @cssprop [--oauth-connect-bg=#0b5fff] - Button background.
+ * @cssprop [--oauth-connect-fg=#fff] - Button text colour.
+ * @cssprop [--oauth-connect-radius=0.5rem] - Button corner radius.
+ * @cssprop [--oauth-connect-padding=0.6rem 1.1rem] - Button padding.
+ * @cssprop [--oauth-connect-font=inherit] - Font shorthand.
+ * @cssprop [--oauth-connect-focus=#ffbf47] - Focus ring colour.
+ * @cssprop [--oauth-connect-error=#b00020] - Error text colour.
+ */
+export class OAuthConnect extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    provider: { reflect: true },
+    authorizeUrl: { attribute: 'authorize-url' },
+    clientId: { attribute: 'client-id' },
+    scope: {},
+    redirectUri: { attribute: 'redirect-uri' },
+    exchangeUrl: { attribute: 'exchange-url' },
+    exchangeCredentials: { attribute: 'exchange-credentials' },
+    urlEndpoint: { attribute: 'url-endpoint' },
+    connectionId: { attribute: 'connection-id' },
+    mode: { reflect: true },
+    allowedOrigins: { attribute: 'allowed-origins' },
+    timeout: { type: Number },
+    pollInterval: { type: Number, attribute: 'poll-interval' },
+    popupWidth: { type: Number, attribute: 'popup-width' },
+    popupHeight: { type: Number, attribute: 'popup-height' },
+    pkce: {},
+    fallback: {},
+    landingPath: { attribute: 'landing-path' },
+    disabled: { type: Boolean, reflect: true },
+    resolveUrl: { attribute: false },
+    extraParams: { attribute: false },
+    exchangeHeaders: { attribute: false },
+  };
+
+  /** `bwell`, `hcss`, `healthtap`, `hint` or `generic`. */
+  declare provider: ProviderId;
+  /** The provider's authorize endpoint (presets supply theirs), or the full URL to open. */
+  declare authorizeUrl: string | undefined;
+  declare clientId: string | undefined;
+  /** Space-separated scopes. */
+  declare scope: string | undefined;
+  /** Must be `https:` (loopback excepted): RFC 6749 §3.1.2.1. Its origin is the default allowed origin. */
+  declare redirectUri: string | undefined;
+  /** Your backend: receives `{ provider, code, state, codeVerifier?, redirectUri }` and answers JSON. */
+  declare exchangeUrl: string | undefined;
+  /** `same-origin` (default), `include` or `omit`. */
+  declare exchangeCredentials: RequestCredentials | undefined;
+  /** Your backend: `POST { provider, connectionId? }` → `{ "url": "…" }`, the URL to open. */
+  declare urlEndpoint: string | undefined;
+  /** b.well connection id. */
+  declare connectionId: string | undefined;
+  /** `popup` (default), `polling` (webviews), `redirect` or `landing` (Hint InstantOn). */
+  declare mode: Mode | undefined;
+  /**
+   * Space-separated origins whose messages count (default: the origin of `redirect-uri`).
+   * Every message is also checked for `event.source` and `state` (RFC 6749 §10.12).
+   */
+  declare allowedOrigins: string | undefined;
+  /** ms before the flow fails with `timeout` (default 300000). */
+  declare timeout: number | undefined;
+  /** ms between popup URL reads (default 500). */
+  declare pollInterval: number | undefined;
+  declare popupWidth: number | undefined;
+  declare popupHeight: number | undefined;
+  /** `s256` or `off` (RFC 7636); default from the provider preset. */
+  declare pkce: 's256' | 'off' | undefined;
+  /** Blocked popup: `redirect`, `none`, or `auto` (redirect inside webviews). */
+  declare fallback: 'redirect' | 'none' | 'auto' | undefined;
+  /** Landing mode: the path the code must land on. */
+  declare landingPath: string | undefined;
+  declare disabled: boolean;
+  /** Replaces `url-endpoint`: returns the URL to open (e.g. b.well's getOauthUrl from the client). */
+  declare resolveUrl: (() => Promise<string>) | undefined;
+  /** Extra authorization request parameters. */
+  declare extraParams: Record<string, string> | undefined;
+  /** Extra headers for the exchange request (e.g. your CSRF header). */
+  declare exchangeHeaders: Record<string, string> | undefined;
+
+  private readonly flow = new FlowController(this, {
+    onConnected: (detail) => this.dispatchEvent(new ConnectedEvent(detail)),
+    onFailed: (error) => this.dispatchEvent(new FailedEvent(failedDetail(this.provider, error))),
+  });
+
+  constructor() {
+    super();
+    this.provider = 'generic';
+    this.disabled = false;
+  }
+
+  /**
+   * Starts a flow (what the button does). Call it synchronously from a user gesture. While a flow
+   * runs it returns that flow's promise and opens nothing. Rejects with a `ConnectError`.
+   */
+  connect(): Promise<ConnectResult> {
+    return this.flow.start(this.options());
+  }
+
+  /** Cancels the running flow (it fails with `cancelled`) and closes its popup. */
+  cancel(): void {
+    this.flow.cancel();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A redirect return or a landing code in this page's URL is finished as soon as the element's
+    // properties are in (after the first update), exactly once: the URL is scrubbed when taken.
+    void this.updateComplete.then(() => {
+      if (this.isConnected) this.flow.resume(this.options())?.catch(() => undefined);
+    });
+  }
+
+  private options(): ConnectOptions {
+    return {
+      provider: this.provider,
+      authorizeUrl: this.authorizeUrl,
+      clientId: this.clientId,
+      scope: this.scope,
+      redirectUri: this.redirectUri,
+      exchangeUrl: this.exchangeUrl,
+      exchangeCredentials: this.exchangeCredentials,
+      exchangeHeaders: this.exchangeHeaders,
+      urlEndpoint: this.urlEndpoint,
+      resolveUrl: this.resolveUrl,
+      connectionId: this.connectionId,
+      mode: this.mode,
+      allowedOrigins: this.allowedOrigins,
+      timeout: this.timeout,
+      pollInterval: this.pollInterval,
+      popupWidth: this.popupWidth,
+      popupHeight: this.popupHeight,
+      pkce: this.pkce,
+      fallback: this.fallback,
+      extraParams: this.extraParams,
+      landingPath: this.landingPath,
+    };
+  }
+
+  private onClick(): void {
+    if (this.disabled) return;
+    this.connect().catch(() => undefined); // the outcome is reported by the `failed` event
+  }
+
+  private onReopen(): void {
+    this.flow.reopen();
+  }
+
+  override render() {
+    const state = this.flow.state;
+    const busy = state.kind === 'running';
+    const severed = busy && state.phase === 'severed';
+    const label = providers[this.provider]?.label ?? 'account';
+    return html`
+      <button
+        part="button"
+        type="button"
+        ?disabled=${this.disabled}
+        aria-disabled=${busy ? 'true' : 'false'}
+        aria-busy=${busy ? 'true' : 'false'}
+        @click=${this.onClick}
+      >
+        ${
+          busy
+            ? html`<span class="spinner" aria-hidden="true"></span
+                ><slot name="busy">Connecting…</slot>`
+            : html`<slot>Connect ${label}</slot>`
+        }
+      </button>
+      ${
+        severed
+          ? html`<div part="severed" role="group" aria-label="Still connecting?">
+              <span>Still connecting? The sign-in window may be behind this one.</span>
+              <button part="reopen" type="button" @click=${this.onReopen}>Reopen</button>
+              <button part="cancel" type="button" @click=${this.cancel}>Cancel</button>
+            </div>`
+          : nothing
+      }
+      ${
+        state.kind === 'failed'
+          ? html`<div part="error"><slot name="error">${state.error.message}</slot></div>`
+          : nothing
+      }
+      <div part="status" role="status" aria-live="polite">${announcement(state, label)}</div>
+    `;
+  }
+}
+
+function announcement(state: FlowController['state'], label: string): string {
+  switch (state.kind) {
+    case 'running':
+      return state.phase === 'severed'
+        ? `Still connecting to ${label}. Reopen the sign-in window or cancel.`
+        : state.phase === 'exchanging'
+          ? `Finishing the ${label} connection…`
+          : `Connecting to ${label}…`;
+    case 'connected':
+      return `Connected to ${label}.`;
+    case 'failed':
+      return `Could not connect to ${label}: ${state.error.message}`;
+    default:
+      return '';
+  }
+}
+
+function failedDetail(provider: ProviderId, error: ConnectError) {
+  return {
+    provider,
+    status: error.status,
+    message: error.message,
+    ...(error.error ? { error: error.error } : {}),
+    ...(error.errorDescription ? { errorDescription: error.errorDescription } : {}),
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'oauth-connect': OAuthConnect;
+  }
+}

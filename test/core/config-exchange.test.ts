@@ -1,0 +1,211 @@
+import { expect } from '@open-wc/testing';
+import { resolveConfig, type ConnectOptions } from '../../src/core/config.js';
+import { ConnectError } from '../../src/core/errors.js';
+import { exchangeBody, postExchange, type FetchLike } from '../../src/core/exchange.js';
+import { parseWindowMessage } from '../../src/core/schemas.js';
+import { prepareRequest } from '../../src/core/request.js';
+
+const page = 'https://app.example/page';
+const hcss: ConnectOptions = {
+  provider: 'hcss',
+  clientId: 'c',
+  redirectUri: 'https://app.example/cb',
+};
+
+function invalidReason(options: ConnectOptions): string | undefined {
+  try {
+    resolveConfig(options, page);
+    return undefined;
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConnectError);
+    expect((error as ConnectError).status).to.equal('invalid_config');
+    return (error as ConnectError).message;
+  }
+}
+
+describe('core/config resolveConfig', () => {
+  const bad: [string, ConnectOptions][] = [
+    ['unknown provider', { ...hcss, provider: 'nope' as never }],
+    ['unknown mode', { ...hcss, mode: 'tab' as never }],
+    ['http redirect-uri', { ...hcss, redirectUri: 'http://app.example/cb' }],
+    ['javascript authorize-url', { ...hcss, authorizeUrl: 'javascript:alert(1)' }],
+    ['http authorize-url', { ...hcss, authorizeUrl: 'http://evil.example/a' }],
+    ['http exchange-url', { ...hcss, exchangeUrl: 'http://evil.example/x' }],
+    ['wildcard origin', { ...hcss, allowedOrigins: '*' }],
+    ['origin with a path', { ...hcss, allowedOrigins: 'https://a.example/path' }],
+    ['http origin', { ...hcss, allowedOrigins: 'http://a.example' }],
+    ['missing client-id', { provider: 'hcss', redirectUri: 'https://app.example/cb' }],
+    ['missing redirect-uri', { provider: 'hcss', clientId: 'c' }],
+    ['generic without anything to open', { provider: 'generic' }],
+    ['b.well popup without allowed-origins', { provider: 'bwell', resolveUrl: async () => 'x' }],
+    ['negative timeout', { ...hcss, timeout: -1 }],
+    ['NaN poll interval', { ...hcss, pollInterval: Number.NaN }],
+    ['bad pkce', { ...hcss, pkce: 'plain' as never }],
+  ];
+  for (const [name, options] of bad) {
+    it(`rejects ${name}`, () => {
+      expect(invalidReason(options)).to.be.a('string');
+    });
+  }
+
+  it('fills the HCSS preset', () => {
+    const c = resolveConfig(hcss, page);
+    expect(c.authorizeUrl).to.equal('https://api.hcssapps.com/identity/connect/authorize');
+    expect(c.pkce).to.equal(true);
+    expect(c.allowedOrigins).to.deep.equal(['https://app.example']);
+    expect(c.timeout).to.equal(300000);
+    expect(c.mode).to.equal('popup');
+  });
+  it('turns PKCE off for HealthTap, on request, and for status flows', () => {
+    expect(resolveConfig({ ...hcss, provider: 'healthtap' }, page).pkce).to.equal(false);
+    expect(resolveConfig({ ...hcss, pkce: 'off' }, page).pkce).to.equal(false);
+  });
+  it('accepts b.well with allowed-origins, or in polling mode', () => {
+    const c = resolveConfig(
+      {
+        provider: 'bwell',
+        urlEndpoint: '/api/url',
+        allowedOrigins: 'https://bwell.example  https://x.example',
+      },
+      page,
+    );
+    expect(c.allowedOrigins).to.deep.equal(['https://bwell.example', 'https://x.example']);
+    expect(c.urlEndpoint).to.equal('https://app.example/api/url');
+    expect(invalidReason({ provider: 'bwell', urlEndpoint: '/u', mode: 'polling' })).to.equal(
+      undefined,
+    );
+  });
+  it('defaults Hint to landing mode', () => {
+    expect(resolveConfig({ provider: 'hint', exchangeUrl: '/x' }, page).mode).to.equal('landing');
+  });
+});
+
+describe('core/request prepareRequest', () => {
+  const noFetch: FetchLike = () => Promise.reject(new Error('no fetch expected'));
+  it('builds the URL with a fresh state and PKCE', async () => {
+    const r = await prepareRequest(resolveConfig(hcss, page), { fetch: noFetch, pageUrl: page });
+    const q = new URL(r.url).searchParams;
+    expect(q.get('state')).to.equal(r.expectation.state);
+    expect(q.get('code_challenge')).to.be.a('string');
+    expect(r.expectation.codeVerifier).to.match(/^[A-Za-z0-9_-]{43,128}$/);
+  });
+  it('refuses an unsafe URL from resolveUrl', async () => {
+    const config = resolveConfig(
+      { provider: 'generic', resolveUrl: async () => 'http://evil.example/a' },
+      page,
+    );
+    let error: ConnectError | undefined;
+    await prepareRequest(config, { fetch: noFetch, pageUrl: page }).catch(
+      (e: ConnectError) => (error = e),
+    );
+    expect(error?.status).to.equal('invalid_config');
+  });
+  it('expects the state a backend URL carries', async () => {
+    const fetch: FetchLike = async () =>
+      new Response(JSON.stringify({ url: 'https://id.example/a?state=server' }), { status: 200 });
+    const config = resolveConfig({ provider: 'generic', urlEndpoint: '/u' }, page);
+    const r = await prepareRequest(config, { fetch, pageUrl: page });
+    expect(r.expectation.state).to.equal('server');
+  });
+});
+
+describe('core/exchange', () => {
+  const respond =
+    (body: string, status = 200): FetchLike =>
+    async () =>
+      new Response(body, { status, headers: { 'content-type': 'application/json' } });
+
+  it('posts JSON with same-origin credentials and returns the object', async () => {
+    let init: RequestInit | undefined;
+    const fetch: FetchLike = async (_url, i) => {
+      init = i;
+      return new Response('{"ok":true}', { status: 200 });
+    };
+    const body = exchangeBody('hcss', {
+      code: 'C',
+      state: 'S',
+      codeVerifier: 'V',
+      redirectUri: 'R',
+    });
+    expect(await postExchange({ fetch, url: '/x', body })).to.deep.equal({ ok: true });
+    expect(init?.method).to.equal('POST');
+    expect(init?.credentials).to.equal('same-origin');
+    expect(JSON.parse(String(init?.body))).to.deep.equal({
+      provider: 'hcss',
+      code: 'C',
+      state: 'S',
+      codeVerifier: 'V',
+      redirectUri: 'R',
+    });
+  });
+  it('builds the b.well body', () => {
+    expect(exchangeBody('bwell', { status: 'success' }, { connectionId: 'cx' })).to.deep.equal({
+      provider: 'bwell',
+      status: 'success',
+      connectionId: 'cx',
+    });
+  });
+
+  const failures: [string, FetchLike, RegExp][] = [
+    [
+      '500 with a message',
+      respond('{"message":"Token endpoint down"}', 500),
+      /Token endpoint down/,
+    ],
+    [
+      '400 with error_description',
+      respond('{"error_description":"Code already used"}', 400),
+      /Code already used/,
+    ],
+    ['500 without body', respond('', 500), /500/],
+    ['non-JSON 200', respond('<html>', 200), /JSON object/],
+    ['JSON array', respond('[1]', 200), /JSON object/],
+    ['JSON null', respond('null', 200), /JSON object/],
+    [
+      'network error',
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      /could not be reached/,
+    ],
+  ];
+  for (const [name, fetch, message] of failures) {
+    it(`fails with exchange_failed on ${name}`, async () => {
+      let error: ConnectError | undefined;
+      await postExchange({ fetch, url: '/x', body: {} }).catch((e: ConnectError) => (error = e));
+      expect(error?.status).to.equal('exchange_failed');
+      expect(error?.message).to.match(message);
+    });
+  }
+});
+
+describe('core/schemas parseWindowMessage', () => {
+  const table: [string, unknown, unknown][] = [
+    [
+      'our envelope',
+      { type: 'oauth-connect:callback', id: 'i', params: { code: 'C', state: 'S' } },
+      { code: 'C', state: 'S' },
+    ],
+    ['b.well success', 'status-success', { status_code: 'success' }],
+    ['b.well failure', 'status-failure', { status_code: 'error' }],
+    ['bare params', { code: 'C', state: 'S' }, { code: 'C', state: 'S' }],
+    ['other strings', 'status-maybe', undefined],
+    ['numbers', 42, undefined],
+    ['null', null, undefined],
+    ['wrong type tag', { type: 'x', code: 'C' }, undefined],
+    [
+      'envelope with bad params',
+      { type: 'oauth-connect:callback', id: 'i', params: { code: 5 } },
+      undefined,
+    ],
+    [
+      'envelope without result',
+      { type: 'oauth-connect:callback', id: 'i', params: { state: 'S' } },
+      undefined,
+    ],
+    ['bare params without result', { state: 'S' }, undefined],
+  ];
+  for (const [name, data, expected] of table) {
+    it(name, () => {
+      expect(parseWindowMessage(data)).to.deep.equal(expected);
+    });
+  }
+});

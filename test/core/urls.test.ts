@@ -1,0 +1,105 @@
+import { expect } from '@open-wc/testing';
+import { buildAuthorizeUrl, withState } from '../../src/core/authorize-url.js';
+import { parseCallbackUrl, stripCallbackParams } from '../../src/core/callback-params.js';
+import { isLoopbackHost, parseSafeUrl } from '../../src/core/url-safety.js';
+
+describe('core/url-safety', () => {
+  const table: [string, boolean][] = [
+    ['https://api.hcssapps.com/identity/connect/authorize', true],
+    ['http://localhost:8080/cb', true],
+    ['http://127.0.0.1/cb', true],
+    ['http://[::1]:3000/cb', true],
+    ['http://example.com/cb', false],
+    ['http://localhost.evil.com/cb', false],
+    ['javascript:alert(1)', false],
+    ['data:text/html,hi', false],
+    ['ftp://example.com', false],
+    ['https://user:pass@example.com', false],
+    ['not a url', false],
+  ];
+  for (const [url, ok] of table) {
+    it(`${ok ? 'accepts' : 'rejects'} ${url}`, () => {
+      expect(parseSafeUrl(url) !== undefined).to.equal(ok);
+    });
+  }
+  it('resolves relative URLs against a base', () => {
+    expect(parseSafeUrl('/api/x', 'https://app.example')?.href).to.equal(
+      'https://app.example/api/x',
+    );
+  });
+  it('knows loopback hosts', () => {
+    expect(isLoopbackHost('LOCALHOST')).to.equal(true);
+    expect(isLoopbackHost('127.0.0.2')).to.equal(false);
+  });
+});
+
+describe('core/authorize-url', () => {
+  it('builds an RFC 6749 request with PKCE, keeping existing parameters', () => {
+    const url = new URL(
+      buildAuthorizeUrl({
+        authorizeUrl: 'https://id.example/authorize?tenant=a',
+        clientId: 'client',
+        redirectUri: 'https://app.example/cb',
+        scope: '  read   write ',
+        state: 'S',
+        codeChallenge: 'C',
+        extraParams: { prompt: 'consent', state: 'ignored' },
+      }),
+    );
+    const q = url.searchParams;
+    expect(q.get('tenant')).to.equal('a');
+    expect(q.get('response_type')).to.equal('code');
+    expect(q.get('client_id')).to.equal('client');
+    expect(q.get('redirect_uri')).to.equal('https://app.example/cb');
+    expect(q.get('scope')).to.equal('read write');
+    expect(q.get('state')).to.equal('S');
+    expect(q.get('code_challenge')).to.equal('C');
+    expect(q.get('code_challenge_method')).to.equal('S256');
+    expect(q.get('prompt')).to.equal('consent');
+  });
+  it('omits PKCE when there is no challenge', () => {
+    const q = new URL(
+      buildAuthorizeUrl({ authorizeUrl: 'https://x.example/a', clientId: 'c', state: 'S' }),
+    ).searchParams;
+    expect(q.has('code_challenge')).to.equal(false);
+  });
+  it('withState keeps a URL state or adds the fallback', () => {
+    expect(withState('https://x.example/a?state=mine', 'other')).to.deep.equal({
+      url: 'https://x.example/a?state=mine',
+      state: 'mine',
+    });
+    expect(withState('https://x.example/a', 'S').url).to.equal('https://x.example/a?state=S');
+  });
+});
+
+describe('core/callback-params', () => {
+  const table: [string, unknown][] = [
+    ['https://a.example/cb?code=C&state=S', { code: 'C', state: 'S' }],
+    ['https://a.example/cb#code=C&state=S', { code: 'C', state: 'S' }],
+    ['https://a.example/cb?code=Q&state=S#code=F', { code: 'F', state: 'S' }],
+    ['https://a.example/cb?error=access_denied', { error: 'access_denied' }],
+    [
+      'https://a.example/cb?error=x&error_description=Bad+thing&state=S',
+      { error: 'x', error_description: 'Bad thing', state: 'S' },
+    ],
+    ['https://a.example/cb?status_code=success', { status_code: 'success' }],
+    ['https://a.example/cb?state=S', undefined],
+    ['https://a.example/cb', undefined],
+    ['https://a.example/cb?code=', undefined],
+    ['not a url', undefined],
+    [`https://a.example/cb?code=${'x'.repeat(5000)}`, undefined],
+  ];
+  for (const [url, expected] of table) {
+    it(`parses ${url.slice(0, 60)}`, () => {
+      expect(parseCallbackUrl(url)).to.deep.equal(expected);
+    });
+  }
+  it('strips only the callback keys', () => {
+    expect(stripCallbackParams('https://a.example/p?x=1&code=C&state=S#tab=2')).to.equal(
+      'https://a.example/p?x=1#tab=2',
+    );
+    expect(stripCallbackParams('https://a.example/p#code=C&state=S')).to.equal(
+      'https://a.example/p',
+    );
+  });
+});

@@ -1,0 +1,78 @@
+/** Shared helpers for browser tests. */
+export interface Origins {
+  readonly provider: string;
+  readonly stranger: string;
+}
+
+let cached: Origins | undefined;
+export async function origins(): Promise<Origins> {
+  cached ??= (await (await fetch('/__origins')).json()) as Origins;
+  return cached;
+}
+
+export const callbackUrl = () => `${location.origin}/test/fixtures/callback.html`;
+export const plainCallbackUrl = () => `${location.origin}/test/fixtures/plain-callback.html`;
+
+let counter = 0;
+/** A unique id per test, to keep the backend mock's logs apart. */
+export const uid = () => `t${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export interface LoggedRequest {
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+  readonly contentType: string;
+}
+
+export async function backendLog(t: string): Promise<LoggedRequest[]> {
+  return (await (await fetch(`/api/log?t=${t}`)).json()) as LoggedRequest[];
+}
+
+export const exchangeUrl = (t: string, respond = 'ok') => `/api/exchange?t=${t}&respond=${respond}`;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(check: () => boolean, timeout = 5000, what = 'condition') {
+  const end = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Records every window.open call and the windows it returned; restore() puts it back. */
+export function spyOnOpen() {
+  const original = window.open;
+  const calls: { url: string | URL | undefined; win: Window | null }[] = [];
+  window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
+    const win = original.apply(this, args);
+    calls.push({ url: args[0], win });
+    return win;
+  } as typeof window.open;
+  return {
+    calls,
+    get last() {
+      return calls[calls.length - 1]?.win ?? null;
+    },
+    restore() {
+      window.open = original;
+      for (const c of calls) {
+        try {
+          if (c.win && !c.win.closed) c.win.close();
+        } catch {
+          /* ignore */
+        }
+      }
+    },
+  };
+}
+
+/** Settles a promise into { ok, value | error } so a test can assert on either. */
+export async function outcome<T>(
+  promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: { status?: string; message: string } }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error: error as { status?: string; message: string } };
+  }
+}

@@ -1,0 +1,124 @@
+// Test servers for web-test-runner:
+// - two extra static origins (127.0.0.1:<port>): "provider" (mock OAuth providers, b.well pages,
+//   a COOP route) and "stranger" (an origin no test ever allows);
+// - a Koa middleware on the test page's own origin: the partner backend mock (/api/*).
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript' };
+
+function staticServer(rootDir) {
+  const server = http.createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://x');
+    const file = path.join(rootDir, path.normalize(decodeURIComponent(pathname)));
+    if (!file.startsWith(rootDir + path.sep)) return void res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      const headers = {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      };
+      // A provider that isolates its consent page: the opener's handle reads `closed`.
+      if (pathname.startsWith('/coop/')) headers['cross-origin-opener-policy'] = 'same-origin';
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  return server;
+}
+
+export function originsPlugin({ root = 'test/fixtures/provider' } = {}) {
+  const servers = [];
+  const origins = {};
+  return {
+    name: 'oauth-connect-origins',
+    async serverStart() {
+      for (const name of ['provider', 'stranger']) {
+        const server = staticServer(path.resolve(root));
+        await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+        origins[name] = `http://127.0.0.1:${server.address().port}`;
+        servers.push(server);
+      }
+    },
+    async serverStop() {
+      for (const server of servers) {
+        server.closeAllConnections?.();
+        await new Promise((resolve) => server.close(() => resolve()));
+      }
+    },
+    serve(context) {
+      if (context.path === '/__origins') return { body: JSON.stringify(origins), type: 'json' };
+    },
+  };
+}
+
+/** The partner backend mock: records every request per test id `t`, answers as told. */
+export function backendMiddleware() {
+  const log = new Map();
+  const readBody = (req) =>
+    new Promise((resolve) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => resolve(data));
+    });
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/api/')) return next();
+    const t = ctx.query.t ?? 'default';
+    if (ctx.path === '/api/log') {
+      ctx.type = 'json';
+      ctx.body = JSON.stringify(log.get(t) ?? []);
+      return;
+    }
+    const raw = await readBody(ctx.req);
+    let body;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = raw;
+    }
+    const entries = log.get(t) ?? [];
+    entries.push({
+      path: ctx.path,
+      body,
+      contentType: ctx.get('content-type'),
+      cookie: ctx.get('cookie'),
+    });
+    log.set(t, entries);
+    const respond = ctx.query.respond ?? 'ok';
+    if (respond === 'network') {
+      ctx.req.socket.destroy();
+      ctx.respond = false;
+      return;
+    }
+    if (ctx.path === '/api/url') {
+      ctx.type = 'json';
+      ctx.body = JSON.stringify(respond === 'bad' ? { nope: 1 } : { url: ctx.query.to });
+      return;
+    }
+    if (respond === '500') {
+      ctx.status = 500;
+      ctx.type = 'json';
+      ctx.body = JSON.stringify({ error: 'server_error', message: 'Token endpoint unavailable' });
+    } else if (respond === '400') {
+      ctx.status = 400;
+      ctx.type = 'json';
+      ctx.body = JSON.stringify({ error: 'invalid_grant', error_description: 'Code already used' });
+    } else if (respond === 'text') {
+      ctx.type = 'text/html';
+      ctx.body = '<html>oops</html>';
+    } else if (respond === 'array') {
+      ctx.type = 'json';
+      ctx.body = '[1,2]';
+    } else {
+      ctx.type = 'json';
+      ctx.body = JSON.stringify({
+        connected: true,
+        provider: body?.provider,
+        companyId: 'company-42',
+        echo: body,
+      });
+    }
+  };
+}
