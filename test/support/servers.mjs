@@ -87,11 +87,6 @@ export function backendMiddleware() {
     });
     log.set(t, entries);
     const respond = ctx.query.respond ?? 'ok';
-    if (respond === 'network') {
-      ctx.req.socket.destroy();
-      ctx.respond = false;
-      return;
-    }
     if (ctx.path === '/api/url') {
       ctx.type = 'json';
       ctx.body = JSON.stringify(respond === 'bad' ? { nope: 1 } : { url: ctx.query.to });

@@ -1,0 +1,473 @@
+import { expect } from '@open-wc/testing';
+import { connect, startFlow, type ConnectOptions } from '../../src/index.js';
+import {
+  backendLog,
+  callbackUrl,
+  exchangeUrl,
+  origins,
+  outcome,
+  plainCallbackUrl,
+  sleep,
+  spyOnOpen,
+  uid,
+  until,
+} from '../support/helpers.js';
+
+let spy: ReturnType<typeof spyOnOpen>;
+beforeEach(() => (spy = spyOnOpen()));
+afterEach(() => spy.restore());
+
+async function hcss(scenario: string, extra: Partial<ConnectOptions> = {}) {
+  const { provider } = await origins();
+  return {
+    provider: 'hcss',
+    authorizeUrl: `${provider}/authorize.html?scenario=${scenario}`,
+    clientId: 'hcss-client',
+    scope: 'openid timecards:read',
+    redirectUri: callbackUrl(),
+    ...extra,
+  } satisfies ConnectOptions;
+}
+
+describe('popup flow: code providers', () => {
+  it('HCSS: approve → one exchange with code, state, verifier, redirect URI → connected', async () => {
+    const t = uid();
+    const result = await connect(await hcss('approve', { exchangeUrl: exchangeUrl(t) }));
+    expect(result.provider).to.equal('hcss');
+    expect(result.result['companyId']).to.equal('company-42');
+    const log = await backendLog(t);
+    expect(log).to.have.length(1);
+    const body = log[0]!.body;
+    expect(log[0]!.contentType).to.contain('application/json');
+    expect(body['provider']).to.equal('hcss');
+    expect(String(body['code'])).to.match(/^code-pkce-/); // the provider saw a code_challenge
+    expect(body['state']).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(body['codeVerifier']).to.match(/^[A-Za-z0-9_-]{43,128}$/);
+    expect(body['redirectUri']).to.equal(callbackUrl());
+    expect(spy.calls).to.have.length(1);
+    await until(() => spy.last?.closed === true, 3000, 'popup closed');
+  });
+
+  it('HealthTap: approve without PKCE; connected carries the raw completion without exchange-url', async () => {
+    const { provider } = await origins();
+    const result = await connect({
+      provider: 'healthtap',
+      authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+      clientId: 'app',
+      redirectUri: callbackUrl(),
+    });
+    expect(String(result.result['code'])).to.match(/^code-plain-/);
+    expect(result.result['state']).to.be.a('string');
+    expect(result.result).not.to.have.property('codeVerifier');
+    expect(result.result['redirectUri']).to.equal(callbackUrl());
+  });
+
+  it('HealthTap: error=access_denied → cancelled, nothing exchanged', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const r = await outcome(
+      connect({
+        provider: 'healthtap',
+        authorizeUrl: `${provider}/authorize.html?scenario=deny`,
+        clientId: 'app',
+        redirectUri: callbackUrl(),
+        exchangeUrl: exchangeUrl(t),
+      }),
+    );
+    expect(r.ok).to.equal(false);
+    if (!r.ok) expect(r.error.status).to.equal('cancelled');
+    expect(await backendLog(t)).to.have.length(0);
+  });
+
+  it('provider error with description → error, carried through unchanged', async () => {
+    let error: { status: string; error: string; errorDescription: string } | undefined;
+    await connect(await hcss('error')).catch((e: typeof error) => (error = e));
+    expect(error?.status).to.equal('error');
+    expect(error?.error).to.equal('server_error');
+    expect(error?.errorDescription).to.equal('Provider exploded');
+  });
+
+  for (const scenario of ['tamper', 'nostate']) {
+    it(`${scenario === 'tamper' ? 'tampered' : 'missing'} state → unauthorized, no exchange request`, async () => {
+      const t = uid();
+      const r = await outcome(connect(await hcss(scenario, { exchangeUrl: exchangeUrl(t) })));
+      expect(r.ok).to.equal(false);
+      if (!r.ok) expect(r.error.status).to.equal('unauthorized');
+      await sleep(200);
+      expect(await backendLog(t)).to.have.length(0);
+    });
+  }
+
+  it('answer in the fragment is read too', async () => {
+    const result = await connect(await hcss('fragment'));
+    expect(result.result['code']).to.be.a('string');
+  });
+
+  it('a callback page with no script: popup mode falls back to reading the URL', async () => {
+    const result = await connect(await hcss('approve', { redirectUri: plainCallbackUrl() }));
+    expect(result.result['code']).to.be.a('string');
+  });
+
+  it('polling mode (webviews): reads the URL of a script-less callback page', async () => {
+    const t = uid();
+    const result = await connect(
+      await hcss('approve', {
+        mode: 'polling',
+        pollInterval: 100,
+        redirectUri: plainCallbackUrl(),
+        exchangeUrl: exchangeUrl(t),
+      }),
+    );
+    expect(result.result['connected']).to.equal(true);
+    expect(await backendLog(t)).to.have.length(1);
+  });
+
+  it('url-endpoint: the backend owns the URL and its state', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const target = `${provider}/authorize.html?scenario=approve&redirect_uri=${encodeURIComponent(callbackUrl())}&state=server-made-state`;
+    const result = await connect({
+      provider: 'generic',
+      urlEndpoint: `/api/url?t=${t}&to=${encodeURIComponent(target)}`,
+      redirectUri: callbackUrl(),
+    });
+    expect(result.result['state']).to.equal('server-made-state');
+    const log = await backendLog(t);
+    expect(log[0]?.body).to.deep.equal({ provider: 'generic' });
+  });
+});
+
+describe('popup flow: b.well', () => {
+  const bwell = async (query: string, extra: Partial<ConnectOptions> = {}): Promise<ConnectOptions> => {
+    const { provider } = await origins();
+    return {
+      provider: 'bwell',
+      connectionId: 'conn-1',
+      allowedOrigins: provider,
+      resolveUrl: async () => `${provider}/bwell.html?${query}`,
+      ...extra,
+    };
+  };
+
+  it('status-success from the allowed origin → connected; exchange gets provider/status/connectionId', async () => {
+    const t = uid();
+    const result = await connect(
+      await bwell(`post=status-success&target=${encodeURIComponent(location.origin)}`, {
+        exchangeUrl: exchangeUrl(t),
+      }),
+    );
+    expect(result.provider).to.equal('bwell');
+    const log = await backendLog(t);
+    expect(log.map((l) => l.body)).to.deep.equal([
+      { provider: 'bwell', status: 'success', connectionId: 'conn-1' },
+    ]);
+  });
+
+  it('status-success without exchange-url → result { status: "success" }', async () => {
+    const result = await connect(
+      await bwell(`post=status-success&target=${encodeURIComponent(location.origin)}`),
+    );
+    expect(result.result).to.deep.equal({ status: 'success' });
+  });
+
+  it('status-failure → failed error', async () => {
+    const r = await outcome(
+      connect(await bwell(`post=status-failure&target=${encodeURIComponent(location.origin)}`)),
+    );
+    expect(r.ok ? 'connected' : r.error.status).to.equal('error');
+  });
+
+  for (const code of ['success', 'error', 'cancelled', 'expired', 'unauthorized']) {
+    for (const page of ['callback', 'plain']) {
+      it(`custom redirect URL with status_code=${code} (${page} page) → ${code === 'success' ? 'connected' : code}`, async () => {
+        const redirect = page === 'plain' ? plainCallbackUrl() : callbackUrl();
+        const r = await outcome(
+          connect(
+            await bwell(`status_code=${code}&redirect_uri=${encodeURIComponent(redirect)}`, {
+              mode: 'polling',
+              pollInterval: 100,
+              allowedOrigins: undefined,
+              redirectUri: redirect,
+            }),
+          ),
+        );
+        expect(r.ok ? 'success' : r.error.status).to.equal(code);
+      });
+    }
+  }
+});
+
+describe('popup flow: messages that must not count', () => {
+  it('a valid-looking message from a stranger origin (even from our popup) is ignored', async () => {
+    const { stranger, provider } = await origins();
+    const data = encodeURIComponent(JSON.stringify('status-success'));
+    const r = await outcome(
+      connect({
+        provider: 'bwell',
+        allowedOrigins: provider,
+        timeout: 1500,
+        resolveUrl: async () =>
+          `${stranger}/messenger.html?data=${data}&target=${encodeURIComponent(location.origin)}`,
+      }),
+    );
+    expect(r.ok ? 'connected' : r.error.status).to.equal('timeout');
+  });
+
+  it('a message from an allowed origin but another window (an iframe) is ignored', async () => {
+    const { provider } = await origins();
+    const frame = document.createElement('iframe');
+    const data = encodeURIComponent(JSON.stringify('status-success'));
+    frame.src = `${provider}/messenger.html?to=parent&data=${data}&target=${encodeURIComponent(location.origin)}`;
+    const pending = outcome(
+      connect({
+        provider: 'bwell',
+        allowedOrigins: provider,
+        timeout: 1800,
+        resolveUrl: async () => `${provider}/bwell.html?delay=100000`,
+      }),
+    );
+    document.body.append(frame);
+    try {
+      const r = await pending;
+      expect(r.ok ? 'connected' : r.error.status).to.equal('timeout');
+    } finally {
+      frame.remove();
+    }
+  });
+
+  const malformed: [string, unknown][] = [
+    ['a number', 42],
+    ['an unknown string', 'status-maybe'],
+    ['an envelope with a non-string code', { type: 'oauth-connect:callback', id: 'x', params: { code: 1 } }],
+    ['an object without a result', { hello: 'world' }],
+    ['an oversized code', { code: 'x'.repeat(5000) }],
+  ];
+  for (const [name, payload] of malformed) {
+    it(`a malformed payload (${name}) from our popup on an allowed origin is ignored`, async () => {
+      const { provider } = await origins();
+      const data = encodeURIComponent(JSON.stringify(payload));
+      const r = await outcome(
+        connect({
+          provider: 'generic',
+          authorizeUrl: `${provider}/messenger.html?data=${data}&target=${encodeURIComponent(location.origin)}`,
+          allowedOrigins: provider,
+          timeout: 1500,
+        }),
+      );
+      expect(r.ok ? 'connected' : r.error.status).to.equal('timeout');
+    });
+  }
+
+  it('the bare-params message from our popup still needs our state', async () => {
+    const { provider } = await origins();
+    const data = encodeURIComponent(JSON.stringify({ code: 'C', state: 'forged' }));
+    const r = await outcome(
+      connect({
+        provider: 'generic',
+        authorizeUrl: `${provider}/messenger.html?data=${data}&target=${encodeURIComponent(location.origin)}`,
+        allowedOrigins: provider,
+        timeout: 3000,
+      }),
+    );
+    expect(r.ok ? 'connected' : r.error.status).to.equal('unauthorized');
+  });
+});
+
+describe('popup flow: ends and failures', () => {
+  it('the user closing the popup → cancelled after a short grace period', async () => {
+    const pending = outcome(connect(await hcss('stay')));
+    await sleep(1700); // past the COOP window: this is a person closing it
+    spy.last?.close();
+    const started = Date.now();
+    const r = await pending;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    expect(Date.now() - started).to.be.lessThan(3000);
+  });
+
+  it('timeout → timeout, and the popup is closed', async () => {
+    const r = await outcome(connect(await hcss('stay', { timeout: 700 })));
+    expect(r.ok ? 'connected' : r.error.status).to.equal('timeout');
+    await until(() => spy.last?.closed === true, 2000, 'popup closed');
+  });
+
+  it('an AbortSignal cancels the flow and closes the popup', async () => {
+    const abort = new AbortController();
+    const pending = outcome(connect(await hcss('stay'), abort.signal));
+    await sleep(300);
+    abort.abort();
+    const r = await pending;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    await until(() => spy.last?.closed === true, 2000, 'popup closed');
+  });
+
+  for (const [respond, pattern] of [
+    ['500', /Token endpoint unavailable/],
+    ['text', /JSON object/],
+    ['array', /JSON object/],
+  ] as const) {
+    it(`backend ${respond} → exchange_failed (the code is sent once)`, async () => {
+      const t = uid();
+      const r = await outcome(connect(await hcss('approve', { exchangeUrl: exchangeUrl(t, respond) })));
+      expect(r.ok).to.equal(false);
+      if (!r.ok) {
+        expect(r.error.status).to.equal('exchange_failed');
+        expect(r.error.message).to.match(pattern);
+      }
+      expect(await backendLog(t)).to.have.length(1);
+    });
+  }
+
+  it('backend unreachable → exchange_failed', async () => {
+    // port 1 on loopback: connection refused, a network error for fetch
+    const r = await outcome(connect(await hcss('approve', { exchangeUrl: 'http://127.0.0.1:1/x' })));
+    expect(r.ok).to.equal(false);
+    if (!r.ok) {
+      expect(r.error.status).to.equal('exchange_failed');
+      expect(r.error.message).to.match(/could not be reached/);
+    }
+  });
+
+  const unsafe: [string, Partial<ConnectOptions>][] = [
+    ['an http authorize-url', { authorizeUrl: 'http://evil.example/authorize' }],
+    ['a javascript: authorize-url', { authorizeUrl: 'javascript:alert(1)' }],
+    ['an http redirect-uri', { redirectUri: 'http://evil.example/cb' }],
+    ['a wildcard allowed origin', { allowedOrigins: '*' }],
+  ];
+  for (const [name, extra] of unsafe) {
+    it(`${name} → invalid_config, and no popup opens`, async () => {
+      const r = await outcome(connect({ ...(await hcss('approve')), ...extra }));
+      expect(r.ok ? 'connected' : r.error.status).to.equal('invalid_config');
+      expect(spy.calls).to.have.length(0);
+    });
+  }
+
+  it('an unsafe URL from url-endpoint → invalid_config, and the blank popup is closed again', async () => {
+    const t = uid();
+    const r = await outcome(
+      connect({
+        provider: 'generic',
+        urlEndpoint: `/api/url?t=${t}&to=${encodeURIComponent('http://evil.example/authorize')}`,
+      }),
+    );
+    expect(r.ok ? 'connected' : r.error.status).to.equal('invalid_config');
+    expect(spy.calls).to.have.length(1);
+    await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
+  });
+
+  it('a url-endpoint answering without a URL → invalid_config, popup closed', async () => {
+    const t = uid();
+    const r = await outcome(connect({ provider: 'generic', urlEndpoint: `/api/url?t=${t}&respond=bad` }));
+    expect(r.ok ? 'connected' : r.error.status).to.equal('invalid_config');
+    await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
+  });
+
+  it('a resolveUrl that throws → error, popup closed', async () => {
+    const r = await outcome(
+      connect({
+        provider: 'generic',
+        resolveUrl: () => Promise.reject(new Error('GraphQL down')),
+      }),
+    );
+    expect(r.ok ? 'connected' : r.error.status).to.equal('error');
+    if (!r.ok) expect(r.error.message).to.equal('GraphQL down');
+    await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
+  });
+});
+
+describe('popup flow: COOP-severed popup', () => {
+  it('a provider with Cross-Origin-Opener-Policy severs the handle: still connects, never cancelled', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const phases: string[] = [];
+    const handle = startFlow(
+      {
+        provider: 'hcss',
+        authorizeUrl: `${provider}/coop/authorize.html?scenario=approve&delay=1500`,
+        clientId: 'c',
+        redirectUri: callbackUrl(),
+        exchangeUrl: exchangeUrl(t),
+      },
+      { onPhase: (p) => phases.push(p) },
+    );
+    const r = await outcome(handle.result);
+    expect(r.ok).to.equal(true);
+    expect(phases).to.include('severed');
+    expect(await backendLog(t)).to.have.length(1);
+  });
+});
+
+describe('popup flow: teardown', () => {
+  it('leaves no listener, timer, interval or channel behind after a flow', async () => {
+    const added = new Map<string, number>();
+    const addOriginal = window.addEventListener;
+    const removeOriginal = window.removeEventListener;
+    const intervals = new Set<number>();
+    const timeouts = new Set<number>();
+    const setI = window.setInterval;
+    const clearI = window.clearInterval;
+    const setT = window.setTimeout;
+    const clearT = window.clearTimeout;
+    const channels = new Set<BroadcastChannel>();
+    const BC = window.BroadcastChannel;
+    window.addEventListener = function (this: Window, type: string, ...rest: unknown[]) {
+      added.set(type, (added.get(type) ?? 0) + 1);
+      return (addOriginal as (...a: unknown[]) => void).call(this, type, ...rest);
+    } as typeof window.addEventListener;
+    window.removeEventListener = function (this: Window, type: string, ...rest: unknown[]) {
+      added.set(type, (added.get(type) ?? 0) - 1);
+      return (removeOriginal as (...a: unknown[]) => void).call(this, type, ...rest);
+    } as typeof window.removeEventListener;
+    window.setInterval = ((fn: TimerHandler, ms?: number) => {
+      const id = setI(fn, ms);
+      intervals.add(id);
+      return id;
+    }) as typeof window.setInterval;
+    window.clearInterval = ((id?: number) => {
+      if (id !== undefined) intervals.delete(id);
+      clearI(id);
+    }) as typeof window.clearInterval;
+    window.setTimeout = ((fn: TimerHandler, ms?: number) => {
+      const id = setT(() => {
+        timeouts.delete(id);
+        (fn as () => void)();
+      }, ms);
+      if ((ms ?? 0) > 50) timeouts.add(id); // the flow's own timers are long; test helpers are short
+      return id;
+    }) as typeof window.setTimeout;
+    window.clearTimeout = ((id?: number) => {
+      if (id !== undefined) timeouts.delete(id);
+      clearT(id);
+    }) as typeof window.clearTimeout;
+    window.BroadcastChannel = class extends BC {
+      constructor(name: string) {
+        super(name);
+        channels.add(this);
+      }
+      override close() {
+        channels.delete(this);
+        super.close();
+      }
+    };
+    try {
+      const t = uid();
+      for (const scenario of ['approve', 'deny', 'tamper']) {
+        await outcome(connect(await hcss(scenario, { exchangeUrl: exchangeUrl(t) })));
+      }
+      await outcome(connect(await hcss('stay', { timeout: 400 })));
+      expect(added.get('message') ?? 0).to.equal(0);
+      expect(added.get('storage') ?? 0).to.equal(0);
+      expect([...intervals]).to.deep.equal([]);
+      expect([...timeouts]).to.deep.equal([]);
+      expect(channels.size).to.equal(0);
+      expect(added.size).to.be.greaterThan(0); // the spies did see the flows' listeners
+    } finally {
+      window.addEventListener = addOriginal;
+      window.removeEventListener = removeOriginal;
+      window.setInterval = setI;
+      window.clearInterval = clearI;
+      window.setTimeout = setT;
+      window.clearTimeout = clearT;
+      window.BroadcastChannel = BC;
+    }
+  });
+});
