@@ -138,7 +138,10 @@ describe('popup flow: code providers', () => {
 });
 
 describe('popup flow: b.well', () => {
-  const bwell = async (query: string, extra: Partial<ConnectOptions> = {}): Promise<ConnectOptions> => {
+  const bwell = async (
+    query: string,
+    extra: Partial<ConnectOptions> = {},
+  ): Promise<ConnectOptions> => {
     const { provider } = await origins();
     return {
       provider: 'bwell',
@@ -238,7 +241,10 @@ describe('popup flow: messages that must not count', () => {
   const malformed: [string, unknown][] = [
     ['a number', 42],
     ['an unknown string', 'status-maybe'],
-    ['an envelope with a non-string code', { type: 'oauth-connect:callback', id: 'x', params: { code: 1 } }],
+    [
+      'an envelope with a non-string code',
+      { type: 'oauth-connect:callback', id: 'x', params: { code: 1 } },
+    ],
     ['an object without a result', { hello: 'world' }],
     ['an oversized code', { code: 'x'.repeat(5000) }],
   ];
@@ -307,7 +313,9 @@ describe('popup flow: ends and failures', () => {
   ] as const) {
     it(`backend ${respond} → exchange_failed (the code is sent once)`, async () => {
       const t = uid();
-      const r = await outcome(connect(await hcss('approve', { exchangeUrl: exchangeUrl(t, respond) })));
+      const r = await outcome(
+        connect(await hcss('approve', { exchangeUrl: exchangeUrl(t, respond) })),
+      );
       expect(r.ok).to.equal(false);
       if (!r.ok) {
         expect(r.error.status).to.equal('exchange_failed');
@@ -319,7 +327,9 @@ describe('popup flow: ends and failures', () => {
 
   it('backend unreachable → exchange_failed', async () => {
     // port 1 on loopback: connection refused, a network error for fetch
-    const r = await outcome(connect(await hcss('approve', { exchangeUrl: 'http://127.0.0.1:1/x' })));
+    const r = await outcome(
+      connect(await hcss('approve', { exchangeUrl: 'http://127.0.0.1:1/x' })),
+    );
     expect(r.ok).to.equal(false);
     if (!r.ok) {
       expect(r.error.status).to.equal('exchange_failed');
@@ -356,7 +366,9 @@ describe('popup flow: ends and failures', () => {
 
   it('a url-endpoint answering without a URL → invalid_config, popup closed', async () => {
     const t = uid();
-    const r = await outcome(connect({ provider: 'generic', urlEndpoint: `/api/url?t=${t}&respond=bad` }));
+    const r = await outcome(
+      connect({ provider: 'generic', urlEndpoint: `/api/url?t=${t}&respond=bad` }),
+    );
     expect(r.ok ? 'connected' : r.error.status).to.equal('invalid_config');
     await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
   });

@@ -57,6 +57,7 @@ export function originsPlugin({ root = 'test/fixtures/provider' } = {}) {
 /** The partner backend mock: records every request per test id `t`, answers as told. */
 export function backendMiddleware() {
   const log = new Map();
+  const seenCodes = new Set();
   const readBody = (req) =>
     new Promise((resolve) => {
       let data = '';
@@ -100,6 +101,10 @@ export function backendMiddleware() {
       ctx.status = 400;
       ctx.type = 'json';
       ctx.body = JSON.stringify({ error: 'invalid_grant', error_description: 'Code already used' });
+    } else if (respond === 'once' && seenCodes.has(body?.code)) {
+      ctx.status = 400;
+      ctx.type = 'json';
+      ctx.body = JSON.stringify({ error: 'invalid_grant', error_description: 'Code already used' });
     } else if (respond === 'text') {
       ctx.type = 'text/html';
       ctx.body = '<html>oops</html>';
@@ -107,6 +112,7 @@ export function backendMiddleware() {
       ctx.type = 'json';
       ctx.body = '[1,2]';
     } else {
+      if (typeof body?.code === 'string') seenCodes.add(body.code);
       ctx.type = 'json';
       ctx.body = JSON.stringify({
         connected: true,

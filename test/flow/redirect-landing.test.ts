@@ -1,0 +1,248 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/index.js';
+import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../../src/index.js';
+import { backendLog, exchangeUrl, origins, sleep, uid, until } from '../support/helpers.js';
+
+const PENDING = 'oauth-connect:pending:hcss';
+const testPage = location.pathname;
+
+/** Collects the connected / failed events that bubble to the document. */
+function recordEvents() {
+  const events: (ConnectedEvent | FailedEvent)[] = [];
+  const on = (e: Event) => events.push(e as ConnectedEvent | FailedEvent);
+  document.addEventListener('connected', on);
+  document.addEventListener('failed', on);
+  return {
+    events,
+    async next(timeout = 5000) {
+      await until(() => events.length > 0, timeout, 'an event');
+      return events[0]!;
+    },
+    stop() {
+      document.removeEventListener('connected', on);
+      document.removeEventListener('failed', on);
+    },
+  };
+}
+
+let recorder: ReturnType<typeof recordEvents>;
+beforeEach(() => (recorder = recordEvents()));
+afterEach(() => {
+  recorder.stop();
+  history.replaceState(null, '', testPage);
+  sessionStorage.clear();
+});
+
+describe('landing mode (Hint InstantOn)', () => {
+  const landing = (t: string, respond = 'ok', extra = '') =>
+    fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hint"
+        mode="landing"
+        exchange-url=${exchangeUrl(t, respond)}
+        landing-path=${extra || testPage}
+      ></oauth-connect>`,
+    );
+
+  it('a valid code: one exchange { provider, code }, scrubbed from the URL, connected with the backend JSON', async () => {
+    const t = uid();
+    history.replaceState(null, '', `${testPage}?code=hint-valid-${t}&tab=billing`);
+    await landing(t);
+    expect(location.search).to.equal('?tab=billing'); // scrubbed before the exchange returns
+    const event = (await recorder.next()) as ConnectedEvent;
+    expect(event.type).to.equal('connected');
+    expect(event.detail.provider).to.equal('hint');
+    expect(event.detail.result['connected']).to.equal(true);
+    expect((await backendLog(t)).map((l) => l.body)).to.deep.equal([
+      { provider: 'hint', code: `hint-valid-${t}` },
+    ]);
+  });
+
+  it('a missing code: no exchange, no event', async () => {
+    const t = uid();
+    await landing(t);
+    await sleep(400);
+    expect(recorder.events).to.have.length(0);
+    expect(await backendLog(t)).to.have.length(0);
+  });
+
+  it('a code the backend rejects → exchange_failed carrying the backend message', async () => {
+    const t = uid();
+    history.replaceState(null, '', `${testPage}?code=hint-bad-${t}`);
+    await landing(t, '400');
+    const event = (await recorder.next()) as FailedEvent;
+    expect(event.detail.status).to.equal('exchange_failed');
+    expect(event.detail.message).to.equal('Code already used');
+  });
+
+  it('re-rendering or re-adding the element (as on a reload) never exchanges twice', async () => {
+    const t = uid();
+    history.replaceState(null, '', `${testPage}?code=hint-once-${t}`);
+    const first = await landing(t);
+    const second = await landing(t); // a second element on the same page
+    await recorder.next();
+    first.remove();
+    document.body.append(first); // re-connect the same element
+    second.requestUpdate();
+    await sleep(400);
+    expect(await backendLog(t)).to.have.length(1);
+    expect(recorder.events).to.have.length(1);
+  });
+
+  it('a reused code reaches the backend once more and fails with its message; a new code (rotation) connects', async () => {
+    const t = uid();
+    const code = `hint-reuse-${t}`;
+    history.replaceState(null, '', `${testPage}?code=${code}`);
+    const el = await landing(t, 'once');
+    await recorder.next();
+    el.remove();
+    recorder.events.length = 0;
+    history.replaceState(null, '', `${testPage}?code=${code}`);
+    await landing(t, 'once');
+    const reused = (await recorder.next()) as FailedEvent;
+    expect(reused.detail.status).to.equal('exchange_failed');
+    expect(reused.detail.message).to.equal('Code already used');
+    recorder.events.length = 0;
+    history.replaceState(null, '', `${testPage}?code=${code}-rotated`);
+    await landing(t, 'once');
+    expect((await recorder.next()).type).to.equal('connected');
+  });
+
+  it('a code on an unexpected path → invalid_config, no exchange, still scrubbed', async () => {
+    const t = uid();
+    history.replaceState(null, '', `${testPage}?code=hint-path-${t}`);
+    await landing(t, 'ok', '/signup');
+    const event = (await recorder.next()) as FailedEvent;
+    expect(event.detail.status).to.equal('invalid_config');
+    expect(location.search).to.equal('');
+    expect(await backendLog(t)).to.have.length(0);
+  });
+
+  it('error=access_denied on the landing URL → cancelled', async () => {
+    const t = uid();
+    history.replaceState(null, '', `${testPage}?error=access_denied`);
+    await landing(t);
+    const event = (await recorder.next()) as FailedEvent;
+    expect(event.detail.status).to.equal('cancelled');
+  });
+});
+
+describe('redirect mode: resuming on return', () => {
+  const pending = (over: Record<string, unknown> = {}) =>
+    sessionStorage.setItem(
+      PENDING,
+      JSON.stringify({
+        v: 1,
+        provider: 'hcss',
+        completion: 'code',
+        state: 'the-state',
+        codeVerifier: 'v'.repeat(64),
+        redirectUri: `${location.origin}${testPage}`,
+        returnTo: 'https://app.example/settings',
+        createdAt: Date.now(),
+        timeout: 300000,
+        ...over,
+      }),
+    );
+  const element = (t: string) =>
+    fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hcss"
+        mode="redirect"
+        client-id="c"
+        redirect-uri=${`${location.origin}${testPage}`}
+        exchange-url=${exchangeUrl(t)}
+      ></oauth-connect>`,
+    );
+
+  it('resumes: state check, one exchange with the stored verifier, returnTo, storage cleared', async () => {
+    const t = uid();
+    pending();
+    history.replaceState(null, '', `${testPage}?code=redir-${t}&state=the-state`);
+    await element(t);
+    const event = (await recorder.next()) as ConnectedEvent;
+    expect(event.type).to.equal('connected');
+    expect(event.detail.returnTo).to.equal('https://app.example/settings');
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+    expect(location.search).to.equal('');
+    const log = await backendLog(t);
+    expect(log).to.have.length(1);
+    expect(log[0]!.body['codeVerifier']).to.equal('v'.repeat(64));
+    expect(log[0]!.body['state']).to.equal('the-state');
+  });
+
+  const failures: [string, () => void, string][] = [
+    ['a tampered state', () => pending(), 'unauthorized'],
+    ['an expired pending flow', () => pending({ createdAt: Date.now() - 400000 }), 'expired'],
+    ['cleared storage (no pending flow)', () => undefined, 'unauthorized'],
+    ['a corrupted pending flow', () => sessionStorage.setItem(PENDING, '{"v":1'), 'unauthorized'],
+  ];
+  for (const [name, setup, status] of failures) {
+    it(`${name} → ${status}, never a silent exchange`, async () => {
+      const t = uid();
+      setup();
+      const state = name === 'a tampered state' ? 'evil-state' : 'the-state';
+      history.replaceState(null, '', `${testPage}?code=redir-${t}&state=${state}`);
+      await element(t);
+      const event = (await recorder.next()) as FailedEvent;
+      expect(event.detail.status).to.equal(status);
+      expect(sessionStorage.getItem(PENDING)).to.equal(null);
+      expect(location.search).to.equal('');
+      await sleep(100);
+      expect(await backendLog(t)).to.have.length(0);
+    });
+  }
+
+  it('a page without an answer leaves a pending flow alone and fires nothing', async () => {
+    pending();
+    await element(uid());
+    await sleep(300);
+    expect(recorder.events).to.have.length(0);
+    expect(sessionStorage.getItem(PENDING)).not.to.equal(null);
+  });
+});
+
+describe('redirect mode: a full round trip', () => {
+  it('leaves for the provider on another origin, comes back, connects with returnTo', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const app = `${location.origin}/test/fixtures/redirect-app.html`;
+    sessionStorage.setItem(
+      'redirect-app-cfg',
+      JSON.stringify({
+        provider: 'hcss',
+        mode: 'redirect',
+        clientId: 'c',
+        authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+        redirectUri: app,
+        exchangeUrl: exchangeUrl(t),
+      }),
+    );
+    const src = `${app}?from=settings`;
+    const messages: { type: string; detail: Record<string, unknown> }[] = [];
+    const onMessage = (e: MessageEvent) => {
+      if (e.origin === location.origin && e.data?.type) messages.push(e.data);
+    };
+    window.addEventListener('message', onMessage);
+    const frame = document.createElement('iframe');
+    frame.src = src;
+    document.body.append(frame);
+    try {
+      await until(() => messages.some((m) => m.type === 'ready'), 5000, 'app ready');
+      const el = frame.contentDocument!.getElementById('c') as OAuthConnect;
+      el.connect().catch(() => undefined);
+      const done = () => messages.find((m) => m.type === 'connected' || m.type === 'failed');
+      await until(() => done() !== undefined, 10000, 'the result after the round trip');
+      expect(messages.filter((m) => m.type === 'ready')).to.have.length(2); // it did leave and return
+      const result = done()!;
+      expect(result.type).to.equal('connected');
+      expect(result.detail['returnTo']).to.equal(src);
+      expect(frame.contentWindow!.location.href).to.equal(app); // code and state scrubbed
+      expect(frame.contentWindow!.sessionStorage.getItem(PENDING)).to.equal(null);
+      expect(await backendLog(t)).to.have.length(1);
+    } finally {
+      window.removeEventListener('message', onMessage);
+      frame.remove();
+    }
+  });
+});
