@@ -43,7 +43,7 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
     return { params, via: [], acknowledged: Promise.resolve(false), dispose: () => undefined };
   }
   const id = randomToken(16);
-  const message = { type: CALLBACK_MESSAGE_TYPE, id, params };
+  const message = { type: CALLBACK_MESSAGE_TYPE, id, at: Date.now(), params };
   const targetOrigin = options.targetOrigin ?? location.origin;
   const via: ('opener' | 'channel' | 'storage')[] = [];
 

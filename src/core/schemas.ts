@@ -23,6 +23,8 @@ export { ACK_MESSAGE_TYPE, CALLBACK_MESSAGE_TYPE, CHANNEL_NAME } from './protoco
 export const callbackMessageSchema = z.object({
   type: z.literal(CALLBACK_MESSAGE_TYPE),
   id: param,
+  /** When the callback page sent it (ms since epoch): a flow ignores answers older than itself. */
+  at: z.optional(z.number()),
   params: callbackParamsSchema,
 });
 export type CallbackMessage = z.infer<typeof callbackMessageSchema>;
@@ -55,11 +57,11 @@ export function parseWindowMessage(data: unknown): CallbackParams | undefined {
 /** A channel / storage message: only our envelope counts there. */
 export function parseChannelMessage(
   data: unknown,
-): { id: string; params: CallbackParams } | undefined {
+): { id: string; at: number | undefined; params: CallbackParams } | undefined {
   const envelope = callbackMessageSchema.safeParse(data);
   if (!envelope.success) return undefined;
   const params = clean(envelope.data.params);
-  return params ? { id: envelope.data.id, params } : undefined;
+  return params ? { id: envelope.data.id, at: envelope.data.at, params } : undefined;
 }
 
 function clean(params: z.infer<typeof callbackParamsSchema>): CallbackParams | undefined {

@@ -6,7 +6,17 @@ import { listen, onAbort } from './lifetime.js';
 export interface ChannelListenerOptions {
   readonly window: Window;
   readonly onMessage: (params: CallbackParams, id: string) => void;
+  /** Answers sent before this time (ms since epoch) belong to an earlier flow. */
+  readonly since: number;
   readonly signal: AbortSignal;
+}
+
+/** Callback message ids already taken by a flow of this page (by any path): never taken twice. */
+const consumed = new Set<string>();
+
+export function markConsumed(id: string): void {
+  consumed.add(id);
+  if (consumed.size > 100) consumed.delete(consumed.values().next().value as string);
 }
 
 /**
@@ -17,12 +27,17 @@ export interface ChannelListenerOptions {
 export function listenOnChannel(options: ChannelListenerOptions): void {
   const { signal } = options;
   if (signal.aborted) return;
+  const deliver = (data: unknown) => {
+    const parsed = parseChannelMessage(data);
+    if (!parsed || consumed.has(parsed.id)) return;
+    // A genuine answer is sent after its flow began (the flow made its state); one sent before
+    // belongs to an earlier flow, e.g. a storage event delivered late.
+    if (parsed.at !== undefined && parsed.at < options.since) return;
+    options.onMessage(parsed.params, parsed.id);
+  };
   if (typeof BroadcastChannel === 'function') {
     const channel = new BroadcastChannel(CHANNEL_NAME);
-    channel.onmessage = (event: MessageEvent) => {
-      const parsed = parseChannelMessage(event.data);
-      if (parsed) options.onMessage(parsed.params, parsed.id);
-    };
+    channel.onmessage = (event: MessageEvent) => deliver(event.data);
     onAbort(signal, () => {
       channel.onmessage = null;
       channel.close();
@@ -33,14 +48,11 @@ export function listenOnChannel(options: ChannelListenerOptions): void {
     'storage',
     (event) => {
       if (!event.key?.startsWith(`${CHANNEL_NAME}:`) || !event.newValue) return;
-      let data: unknown;
       try {
-        data = JSON.parse(event.newValue);
+        deliver(JSON.parse(event.newValue));
       } catch {
-        return;
+        // not JSON: not ours
       }
-      const parsed = parseChannelMessage(data);
-      if (parsed) options.onMessage(parsed.params, parsed.id);
     },
     signal,
   );

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import type { PreparedRequest } from '../core/request.js';
 import { isOnlyPendingFlow, registerFlow } from './active-flows.js';
-import { acknowledge, listenOnChannel } from './channel.js';
+import { acknowledge, listenOnChannel, markConsumed } from './channel.js';
 import { after, every, onAbort } from './lifetime.js';
 import { listenForMessages } from './message-listener.js';
 import { closePopup, isClosed, navigatePopup, openPopup } from './popup.js';
@@ -81,6 +81,7 @@ export class PopupFlow {
     const signal = this.lifetime.signal;
     onAbort(this.options.signal, () => this.lifetime.abort(this.options.signal.reason));
     const token = registerFlow(signal);
+    const startedAt = Date.now();
     let expectation: Expectation | undefined;
 
     try {
@@ -98,7 +99,10 @@ export class PopupFlow {
           if (fromChannel && !this.ownsChannelMessage(params, expectation, token)) return;
           const verdict = judgeCallback(params, expectation);
           if (verdict.kind === 'ignore') return;
-          if (id) acknowledge(id);
+          if (id) {
+            markConsumed(id);
+            acknowledge(id);
+          }
           settle(verdict.kind === 'success' ? verdict.completion : verdict.error);
         };
 
@@ -111,6 +115,7 @@ export class PopupFlow {
         });
         listenOnChannel({
           window: win,
+          since: startedAt,
           onMessage: (params, id) => consider(params, id, true),
           signal,
         });

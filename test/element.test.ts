@@ -1,0 +1,200 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../src/index.js';
+import { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import {
+  backendLog,
+  callbackUrl,
+  exchangeUrl,
+  origins,
+  sleep,
+  spyOnOpen,
+  uid,
+  until,
+} from './support/helpers.js';
+
+let spy: ReturnType<typeof spyOnOpen>;
+beforeEach(() => (spy = spyOnOpen()));
+afterEach(() => spy.restore());
+
+async function hcssElement(scenario: string, t = uid(), extra = '') {
+  const { provider } = await origins();
+  const el = await fixture<OAuthConnect>(
+    html`<oauth-connect
+      provider="hcss"
+      authorize-url=${`${provider}/${extra}authorize.html?scenario=${scenario}`}
+      client-id="c"
+      redirect-uri=${callbackUrl()}
+      exchange-url=${exchangeUrl(t)}
+    ></oauth-connect>`,
+  );
+  return el;
+}
+const button = (el: OAuthConnect) =>
+  el.shadowRoot!.querySelector<HTMLButtonElement>('[part="button"]')!;
+const status = (el: OAuthConnect) => el.shadowRoot!.querySelector('[part="status"]')!;
+
+describe('<oauth-connect>', () => {
+  it('is defined, and importing the package again does not throw', async () => {
+    expect(customElements.get('oauth-connect')).to.equal(OAuthConnect);
+    await import('../src/index.js?again' as string);
+    expect(customElements.get('oauth-connect')).to.equal(OAuthConnect);
+  });
+
+  it('renders an accessible button with the provider label, a polite status region, and slots', async () => {
+    const el = await hcssElement('approve');
+    const slot = button(el).querySelector('slot:not([name])') as HTMLSlotElement;
+    expect(slot.textContent?.trim()).to.equal('Connect HCSS');
+    expect(status(el).getAttribute('role')).to.equal('status');
+    expect(status(el).getAttribute('aria-live')).to.equal('polite');
+    await expect(el).to.be.accessible();
+    const labelled = await fixture<OAuthConnect>(
+      html`<oauth-connect provider="healthtap">Tap in</oauth-connect>`,
+    );
+    expect(labelled.textContent).to.equal('Tap in');
+  });
+
+  it('click → busy (aria-busy) → connected event (bubbles, composed) → status announced', async () => {
+    const t = uid();
+    const el = await hcssElement('approve', t);
+    const bubbled = oneEvent(document, 'connected');
+    button(el).click();
+    await el.updateComplete;
+    expect(button(el).getAttribute('aria-busy')).to.equal('true');
+    const event = await bubbled;
+    expect(event).to.be.instanceOf(ConnectedEvent);
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(event.detail.provider).to.equal('hcss');
+    expect(event.detail.result['companyId']).to.equal('company-42');
+    await el.updateComplete;
+    expect(button(el).getAttribute('aria-busy')).to.equal('false');
+    expect(status(el).textContent).to.contain('Connected to HCSS');
+  });
+
+  it('a double click opens one popup and sends one exchange; connect() returns the running promise', async () => {
+    const t = uid();
+    const el = await hcssElement('approve', t);
+    const connected = oneEvent(el, 'connected');
+    button(el).click();
+    button(el).click();
+    const p1 = el.connect();
+    const p2 = el.connect();
+    expect(p1).to.equal(p2);
+    await connected;
+    await sleep(200);
+    expect(spy.calls).to.have.length(1);
+    expect(await backendLog(t)).to.have.length(1);
+  });
+
+  it('is reusable: after a failure, the button starts a new flow', async () => {
+    const t = uid();
+    const el = await hcssElement('deny', t);
+    const failed = oneEvent(el, 'failed');
+    button(el).click();
+    const event = await failed;
+    expect(event).to.be.instanceOf(FailedEvent);
+    expect(event.detail).to.include({ provider: 'hcss', status: 'cancelled' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="error"]')?.textContent).to.contain('denied');
+    expect(status(el).textContent).to.contain('Could not connect');
+    el.authorizeUrl = el.authorizeUrl!.replace('deny', 'approve');
+    const next = Promise.race([oneEvent(el, 'connected'), oneEvent(el, 'failed')]);
+    button(el).click();
+    const second = await next;
+    expect(second.type, JSON.stringify(second.detail)).to.equal('connected');
+    expect(spy.calls).to.have.length(2);
+  });
+
+  it('connect() rejects with a ConnectError carrying the failed status', async () => {
+    const el = await hcssElement('tamper');
+    const failed = oneEvent(el, 'failed');
+    let error: { name: string; status: string } | undefined;
+    await el.connect().catch((e: typeof error) => (error = e));
+    expect(error?.name).to.equal('ConnectError');
+    expect(error?.status).to.equal('unauthorized');
+    expect((await failed).detail.status).to.equal('unauthorized');
+  });
+
+  it('invalid options → failed invalid_config before anything opens', async () => {
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hcss"
+        client-id="c"
+        redirect-uri="http://evil.example/cb"
+      ></oauth-connect>`,
+    );
+    const failed = oneEvent(el, 'failed');
+    button(el).click();
+    expect((await failed).detail.status).to.equal('invalid_config');
+    expect(spy.calls).to.have.length(0);
+  });
+
+  it('b.well in popup mode without allowed-origins → invalid_config', async () => {
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect provider="bwell" url-endpoint="/api/url"></oauth-connect>`,
+    );
+    const failed = oneEvent(el, 'failed');
+    button(el).click();
+    expect((await failed).detail.status).to.equal('invalid_config');
+    expect(spy.calls).to.have.length(0);
+  });
+
+  it('cancel() ends the flow with cancelled and closes the popup', async () => {
+    const el = await hcssElement('stay');
+    const failed = oneEvent(el, 'failed');
+    button(el).click();
+    await sleep(200);
+    el.cancel();
+    expect((await failed).detail.status).to.equal('cancelled');
+    await until(() => spy.last?.closed === true, 2000, 'popup closed');
+  });
+
+  it('disabled: the click does nothing', async () => {
+    const el = await hcssElement('approve');
+    el.disabled = true;
+    await el.updateComplete;
+    button(el).click();
+    el.shadowRoot!.querySelector('button')!.dispatchEvent(new MouseEvent('click'));
+    await sleep(100);
+    expect(spy.calls).to.have.length(0);
+    expect(el.hasAttribute('disabled')).to.equal(true);
+  });
+
+  it('removing the element cancels its flow and closes the popup', async () => {
+    const el = await hcssElement('stay');
+    const failed = oneEvent(el, 'failed');
+    button(el).click();
+    await sleep(200);
+    el.remove();
+    expect((await failed).detail.status).to.equal('cancelled');
+    await until(() => spy.last?.closed === true, 2000, 'popup closed');
+  });
+
+  it('COOP-severed popup: offers Reopen / Cancel instead of failing, then connects', async () => {
+    const t = uid();
+    const el = await hcssElement('approve&delay=2500', t, 'coop/');
+    const connected = oneEvent(el, 'connected');
+    const failed: Event[] = [];
+    el.addEventListener('failed', (e) => failed.push(e));
+    button(el).click();
+    await until(() => !!el.shadowRoot!.querySelector('[part="severed"]'), 3000, 'severed UI');
+    expect(el.shadowRoot!.querySelector('[part="reopen"]')?.textContent).to.equal('Reopen');
+    expect(el.shadowRoot!.querySelector('[part="cancel"]')?.textContent).to.equal('Cancel');
+    expect(status(el).textContent).to.contain('Still connecting');
+    await connected;
+    expect(failed).to.have.length(0);
+    expect(await backendLog(t)).to.have.length(1);
+  });
+
+  it('COOP-severed popup: Reopen opens the provider again with the same request', async () => {
+    const el = await hcssElement('stay', uid(), 'coop/');
+    button(el).click();
+    await until(() => !!el.shadowRoot!.querySelector('[part="severed"]'), 3000, 'severed UI');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="reopen"]')!.click();
+    expect(spy.calls).to.have.length(2);
+    expect(String(spy.calls[1]!.url)).to.contain('/coop/authorize.html?scenario=stay');
+    expect(new URL(String(spy.calls[1]!.url)).searchParams.get('state')).to.have.length(43);
+    const failed = oneEvent(el, 'failed');
+    el.cancel();
+    expect((await failed).detail.status).to.equal('cancelled');
+  });
+});
