@@ -4,7 +4,15 @@ import { sendMouse } from '@web/test-runner-commands';
 import '../../src/index.js';
 import { connect } from '../../src/index.js';
 import type { OAuthConnect } from '../../src/index.js';
-import { callbackUrl, exchangeUrl, origins, spyOnOpen, uid } from '../support/helpers.js';
+import {
+  backendLog,
+  callbackUrl,
+  exchangeUrl,
+  origins,
+  spyOnOpen,
+  uid,
+  until,
+} from '../support/helpers.js';
 
 describe('popup blocker on', () => {
   it('connect() without a user gesture fails with blocked and opens nothing', async () => {
@@ -71,6 +79,47 @@ describe('popup blocker on', () => {
       expect(event.detail.result['companyId']).to.equal('company-42');
     } finally {
       spy.restore();
+    }
+  });
+
+  it('fallback="redirect": a blocked popup continues as a full redirect round trip', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const app = `${location.origin}/test/fixtures/redirect-app.html`;
+    sessionStorage.setItem(
+      'redirect-app-cfg',
+      JSON.stringify({
+        provider: 'hcss',
+        mode: 'popup',
+        fallback: 'redirect',
+        clientId: 'c',
+        authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+        redirectUri: app,
+        exchangeUrl: exchangeUrl(t),
+      }),
+    );
+    const messages: { type: string; detail: Record<string, unknown> }[] = [];
+    const onMessage = (e: MessageEvent) => {
+      if (e.origin === location.origin && e.data?.type) messages.push(e.data);
+    };
+    window.addEventListener('message', onMessage);
+    const frame = document.createElement('iframe');
+    frame.src = `${app}?start=1`;
+    document.body.append(frame);
+    try {
+      await until(() => messages.some((m) => m.type === 'ready'), 5000, 'app ready');
+      const el = frame.contentDocument!.getElementById('c') as OAuthConnect;
+      el.connect().catch(() => undefined); // no user gesture: the blocker takes the popup
+      const done = () => messages.find((m) => m.type === 'connected' || m.type === 'failed');
+      await until(() => done() !== undefined, 10000, 'the result after the round trip');
+      expect(done()!.type).to.equal('connected');
+      expect(done()!.detail['returnTo']).to.equal(`${app}?start=1`);
+      expect(messages.filter((m) => m.type === 'ready')).to.have.length(2);
+      expect(await backendLog(t)).to.have.length(1);
+    } finally {
+      window.removeEventListener('message', onMessage);
+      frame.remove();
+      sessionStorage.clear();
     }
   });
 });
