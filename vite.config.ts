@@ -1,35 +1,39 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 
-// Library build: ESM entry points for npm (`.` and `./callback`), dependencies left external.
-// The single-file CDN bundle (lit and zod inlined, minified) is built by `vite build --mode cdn`.
-export default defineConfig(({ mode }) =>
-  mode === 'cdn'
-    ? {
-        build: {
-          outDir: 'dist/cdn',
-          emptyOutDir: true,
-          minify: true,
-          target: 'es2022',
-          lib: {
-            entry: { 'oauth-connect': 'src/index.ts', callback: 'src/callback.ts' },
-            formats: ['es'],
-          },
-        },
-      }
-    : {
-        build: {
-          outDir: 'dist',
-          emptyOutDir: true,
-          minify: false,
-          sourcemap: true,
-          target: 'es2022',
-          lib: {
-            entry: { index: 'src/index.ts', callback: 'src/callback.ts' },
-            formats: ['es'],
-          },
-          rollupOptions: {
-            external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/],
-          },
-        },
+/**
+ * `vite build`: the npm entry points (`.` and `./callback`), ESM, dependencies left external.
+ * `vite build --mode cdn` / `--mode cdn-callback`: single-file, minified bundles for a <script
+ * type="module"> from a CDN, with lit and zod/mini inlined.
+ */
+const cdn = (entry: string, fileName: string): UserConfig => ({
+  build: {
+    outDir: 'dist/cdn',
+    emptyOutDir: false,
+    minify: true,
+    target: 'es2022',
+    lib: { entry, formats: ['es'], fileName: () => fileName },
+    // library mode keeps whitespace in `es` output; ask the bundler to minify the chunk fully
+    rollupOptions: { output: { minify: true } },
+  },
+});
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'cdn') return cdn('src/index.ts', 'oauth-connect.min.js');
+  if (mode === 'cdn-callback') return cdn('src/callback.ts', 'callback.min.js');
+  return {
+    build: {
+      outDir: 'dist',
+      emptyOutDir: true,
+      minify: false,
+      sourcemap: true,
+      target: 'es2022',
+      lib: {
+        entry: { index: 'src/index.ts', callback: 'src/callback.ts' },
+        formats: ['es'],
       },
-);
+      rollupOptions: {
+        external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/],
+      },
+    },
+  };
+});

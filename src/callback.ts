@@ -16,6 +16,12 @@ export interface CompleteCallbackOptions {
   readonly url?: string;
   /** Close this window once the opener acknowledges (default true). It never closes unacknowledged. */
   readonly closeOnAck?: boolean;
+  /**
+   * When this page has no opener and its tab holds a pending redirect-mode flow (and no opener
+   * acknowledged within 1.5 s), send the user back to the page they started on with the answer,
+   * where `<oauth-connect>` finishes it (default true).
+   */
+  readonly resumeRedirect?: boolean;
 }
 
 export interface CallbackDelivery {
@@ -99,7 +105,44 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
   } catch {
     // storage disabled: the other paths remain
   }
+  if (!via.includes('opener') && options.resumeRedirect !== false)
+    resumeRedirectLater(params, acknowledged);
   return { params, via, acknowledged, dispose };
+}
+
+/** How long an unopened callback page waits for an opener's acknowledgement before resuming. */
+const REDIRECT_RESUME_AFTER_MS = 1500;
+
+/**
+ * This page may be the redirect_uri of a full-page redirect flow (redirect mode, or a blocked
+ * popup's fallback): then nobody acknowledges, and the tab holds a pending flow. Send the user back
+ * to the page they started on, with the answer, where `<oauth-connect>` checks and finishes it.
+ */
+function resumeRedirectLater(params: CallbackParams, acknowledged: Promise<boolean>): void {
+  let returnTo: string | undefined;
+  try {
+    for (let i = 0; i < sessionStorage.length; i++) {
+      const key = sessionStorage.key(i);
+      if (!key?.startsWith(`${CHANNEL_NAME}:pending:`)) continue;
+      const pending = JSON.parse(sessionStorage.getItem(key) ?? 'null') as {
+        returnTo?: unknown;
+      } | null;
+      if (typeof pending?.returnTo === 'string') returnTo = pending.returnTo;
+    }
+  } catch {
+    return;
+  }
+  if (!returnTo) return;
+  const target = new URL(returnTo, location.href);
+  if (target.origin !== location.origin) return;
+  let acked = false;
+  void acknowledged.then((value) => (acked = value));
+  setTimeout(() => {
+    if (acked) return;
+    for (const [key, value] of Object.entries(params))
+      target.searchParams.set(key, value as string);
+    location.replace(target.toString());
+  }, REDIRECT_RESUME_AFTER_MS);
 }
 
 export type { CallbackParams };

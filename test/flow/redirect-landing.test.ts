@@ -1,7 +1,15 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../../src/index.js';
-import { backendLog, exchangeUrl, origins, sleep, uid, until } from '../support/helpers.js';
+import {
+  backendLog,
+  callbackUrl,
+  exchangeUrl,
+  origins,
+  sleep,
+  uid,
+  until,
+} from '../support/helpers.js';
 
 const PENDING = 'oauth-connect:pending:hcss';
 const testPage = location.pathname;
@@ -203,46 +211,50 @@ describe('redirect mode: resuming on return', () => {
 });
 
 describe('redirect mode: a full round trip', () => {
-  it('leaves for the provider on another origin, comes back, connects with returnTo', async () => {
-    const { provider } = await origins();
-    const t = uid();
-    const app = `${location.origin}/test/fixtures/redirect-app.html`;
-    sessionStorage.setItem(
-      'redirect-app-cfg',
-      JSON.stringify({
-        provider: 'hcss',
-        mode: 'redirect',
-        clientId: 'c',
-        authorizeUrl: `${provider}/authorize.html?scenario=approve`,
-        redirectUri: app,
-        exchangeUrl: exchangeUrl(t),
-      }),
-    );
-    const src = `${app}?from=settings`;
-    const messages: { type: string; detail: Record<string, unknown> }[] = [];
-    const onMessage = (e: MessageEvent) => {
-      if (e.origin === location.origin && e.data?.type) messages.push(e.data);
-    };
-    window.addEventListener('message', onMessage);
-    const frame = document.createElement('iframe');
-    frame.src = src;
-    document.body.append(frame);
-    try {
-      await until(() => messages.some((m) => m.type === 'ready'), 5000, 'app ready');
-      const el = frame.contentDocument!.getElementById('c') as OAuthConnect;
-      el.connect().catch(() => undefined);
-      const done = () => messages.find((m) => m.type === 'connected' || m.type === 'failed');
-      await until(() => done() !== undefined, 10000, 'the result after the round trip');
-      expect(messages.filter((m) => m.type === 'ready')).to.have.length(2); // it did leave and return
-      const result = done()!;
-      expect(result.type).to.equal('connected');
-      expect(result.detail['returnTo']).to.equal(src);
-      expect(frame.contentWindow!.location.href).to.equal(app); // code and state scrubbed
-      expect(frame.contentWindow!.sessionStorage.getItem(PENDING)).to.equal(null);
-      expect(await backendLog(t)).to.have.length(1);
-    } finally {
-      window.removeEventListener('message', onMessage);
-      frame.remove();
-    }
-  });
+  for (const via of ['the app page', 'the callback page']) {
+    it(`leaves for the provider on another origin, returns to ${via}, connects with returnTo`, async () => {
+      const { provider } = await origins();
+      const t = uid();
+      const app = `${location.origin}/test/fixtures/redirect-app.html`;
+      sessionStorage.setItem(
+        'redirect-app-cfg',
+        JSON.stringify({
+          provider: 'hcss',
+          mode: 'redirect',
+          clientId: 'c',
+          authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+          // the callback page sends the answer back to where the user started
+          redirectUri: via === 'the app page' ? app : callbackUrl(),
+          exchangeUrl: exchangeUrl(t),
+        }),
+      );
+      const src = `${app}?from=settings`;
+      const messages: { type: string; detail: Record<string, unknown> }[] = [];
+      const onMessage = (e: MessageEvent) => {
+        if (e.origin === location.origin && e.data?.type) messages.push(e.data);
+      };
+      window.addEventListener('message', onMessage);
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.append(frame);
+      try {
+        await until(() => messages.some((m) => m.type === 'ready'), 5000, 'app ready');
+        const el = frame.contentDocument!.getElementById('c') as OAuthConnect;
+        el.connect().catch(() => undefined);
+        const done = () => messages.find((m) => m.type === 'connected' || m.type === 'failed');
+        await until(() => done() !== undefined, 10000, 'the result after the round trip');
+        expect(messages.filter((m) => m.type === 'ready')).to.have.length(2); // it did leave and return
+        if (via === 'the callback page') expect(frame.contentWindow!.location.href).to.equal(src);
+        const result = done()!;
+        expect(result.type).to.equal('connected');
+        expect(result.detail['returnTo']).to.equal(src);
+        if (via === 'the app page') expect(frame.contentWindow!.location.href).to.equal(app); // scrubbed
+        expect(frame.contentWindow!.sessionStorage.getItem(PENDING)).to.equal(null);
+        expect(await backendLog(t)).to.have.length(1);
+      } finally {
+        window.removeEventListener('message', onMessage);
+        frame.remove();
+      }
+    });
+  }
 });
