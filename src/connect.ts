@@ -52,25 +52,12 @@ export function startFlow(options: ConnectOptions, context: FlowContext = {}): F
   } catch (error) {
     return failedHandle(provider, error);
   }
-  const controller = new AbortController();
-  if (context.signal) onAbort(context.signal, () => controller.abort(context.signal?.reason));
-  const { signal } = controller;
-  const fetchFn: FetchLike = options.fetch ?? ((input, init) => win.fetch(input, init));
+  const { signal, settle } = flowScope(context);
+  const fetchFn = fetchOf(options, win);
   const prepare = (s: AbortSignal) =>
     prepareRequest(config, { fetch: fetchFn, signal: s, pageUrl: win.location.href });
   const finish = (completion: Completion) =>
     finishFlow(config, completion, fetchFn, signal, context.onPhase);
-  const settle = (promise: Promise<ConnectResult>): Promise<ConnectResult> =>
-    promise.then(
-      (result) => {
-        controller.abort();
-        return result;
-      },
-      (error: unknown) => {
-        controller.abort();
-        throw toConnectError(error);
-      },
-    );
 
   if (config.mode === 'landing') {
     let completion: Completion | undefined;
@@ -164,28 +151,48 @@ export function resumeFlow(
   if (!taken) return undefined;
   let config: ResolvedConfig;
   try {
-    config = resolveConfig({ ...options, mode: 'redirect' }, win.location.href);
+    // only what finishing needs is checked: the page returned to need not be able to start a flow
+    config = resolveConfig({ ...options, mode: 'redirect' }, win.location.href, { resume: true });
   } catch (error) {
     return failedHandle(provider, error);
   }
-  const controller = new AbortController();
-  if (context.signal) onAbort(context.signal, () => controller.abort(context.signal?.reason));
-  const fetchFn: FetchLike = options.fetch ?? ((input, init) => win.fetch(input, init));
-  const result = (async () => {
-    const { completion, returnTo } = judgeRedirectReturn(taken);
-    const done = await finishFlow(config, completion, fetchFn, controller.signal, context.onPhase);
-    return { ...done, returnTo };
-  })().then(
-    (r) => {
-      controller.abort();
-      return r;
-    },
-    (error: unknown) => {
-      controller.abort();
-      throw toConnectError(error);
-    },
+  const { signal, settle } = flowScope(context);
+  const result = settle(
+    (async () => {
+      const { completion, returnTo } = judgeRedirectReturn(taken);
+      const done = await finishFlow(
+        config,
+        completion,
+        fetchOf(options, win),
+        signal,
+        context.onPhase,
+      );
+      return { ...done, returnTo };
+    })(),
   );
   return { provider, result, reopen: () => false };
+}
+
+/** A flow's own AbortController, tied to the caller's signal and aborted when the flow settles. */
+function flowScope(context: FlowContext) {
+  const controller = new AbortController();
+  if (context.signal) onAbort(context.signal, () => controller.abort(context.signal?.reason));
+  const settle = (promise: Promise<ConnectResult>): Promise<ConnectResult> =>
+    promise.then(
+      (result) => {
+        controller.abort();
+        return result;
+      },
+      (error: unknown) => {
+        controller.abort();
+        throw toConnectError(error);
+      },
+    );
+  return { signal: controller.signal, settle };
+}
+
+function fetchOf(options: ConnectOptions, win: Window): FetchLike {
+  return options.fetch ?? ((input, init) => win.fetch(input, init));
 }
 
 async function finishFlow(

@@ -122,9 +122,14 @@ export function parseOrigins(value: readonly string[] | string | undefined): str
 
 /**
  * Validates options before anything opens, fails closed with `invalid_config`, and fills in the
- * preset's defaults. `pageUrl` resolves relative endpoints.
+ * preset's defaults. `pageUrl` resolves relative endpoints. With `resume`, only what finishing a
+ * returned flow needs is required (not something to open).
  */
-export function resolveConfig(options: ConnectOptions, pageUrl: string): ResolvedConfig {
+export function resolveConfig(
+  options: ConnectOptions,
+  pageUrl: string,
+  { resume = false }: { resume?: boolean } = {},
+): ResolvedConfig {
   const provider = options.provider ?? 'generic';
   if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
     invalid(`Unknown provider "${String(provider)}".`);
@@ -165,7 +170,7 @@ export function resolveConfig(options: ConnectOptions, pageUrl: string): Resolve
   const popupHeight = number('popup-height', options.popupHeight, DEFAULTS.popupHeight, 100);
 
   let buildUrl = false;
-  if (mode !== 'landing' && !resolveUrl && !urlEndpoint) {
+  if (!resume && mode !== 'landing' && !resolveUrl && !urlEndpoint) {
     if (!authorizeUrl) {
       invalid(`${preset.label} needs authorize-url, url-endpoint or resolveUrl: nothing to open.`);
     }
@@ -175,7 +180,7 @@ export function resolveConfig(options: ConnectOptions, pageUrl: string): Resolve
       if (buildUrl && !redirectUri) invalid('redirect-uri is required with client-id.');
     }
   }
-  if (mode === 'popup' && preset.completionOnProviderOrigin && !explicitOrigins.length) {
+  if (!resume && mode === 'popup' && preset.completionOnProviderOrigin && !explicitOrigins.length) {
     invalid(
       `${preset.label}'s completion page is on its own origin, which differs by environment: ` +
         'set allowed-origins (or use mode="polling" with a custom redirect URL).',

@@ -37,6 +37,8 @@ export interface PopupFlowOptions {
  */
 export class PopupFlow {
   readonly completion: Promise<Completion>;
+  /** Aborted when the flow ends, whichever way: tears down everything the flow set up. */
+  private readonly lifetime = new AbortController();
   private popup: Window | null;
   private url: string | undefined;
   private navigatedAt = 0;
@@ -46,11 +48,6 @@ export class PopupFlow {
   constructor(private readonly options: PopupFlowOptions) {
     this.popup = options.popup;
     this.completion = this.run();
-  }
-
-  /** Whether the popup handle was taken away by COOP and the user may need to reopen it. */
-  get isSevered(): boolean {
-    return this.severed;
   }
 
   /**
@@ -69,8 +66,6 @@ export class PopupFlow {
     this.options.onPhase?.('waiting');
     return true;
   }
-
-  private readonly lifetime = new AbortController();
 
   private get size() {
     return { width: this.options.config.popupWidth, height: this.options.config.popupHeight };

@@ -201,6 +201,17 @@ describe('redirect mode: resuming on return', () => {
     });
   }
 
+  it('the page returned to needs only provider and exchange-url to finish', async () => {
+    const t = uid();
+    pending();
+    history.replaceState(null, '', `${testPage}?code=min-${t}&state=the-state`);
+    await fixture(
+      html`<oauth-connect provider="hcss" exchange-url=${exchangeUrl(t)}></oauth-connect>`,
+    );
+    expect((await recorder.next()).type).to.equal('connected');
+    expect(await backendLog(t)).to.have.length(1);
+  });
+
   it('a page without an answer leaves a pending flow alone and fires nothing', async () => {
     pending();
     await element(uid());
