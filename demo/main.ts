@@ -24,9 +24,6 @@ bwell.allowedOrigins = providerOrigin;
 bwell.resolveUrl = async () =>
   `${providerOrigin}/mock/bwell.html?target=${encodeURIComponent(here.origin)}`;
 
-const hint = get('hint');
-if (new URLSearchParams(location.search).has('code')) hint.hidden = false;
-
 const log = document.getElementById('log')!;
 function write(kind: string, text: string) {
   const li = document.createElement('li');

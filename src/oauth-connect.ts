@@ -181,22 +181,25 @@ export class OAuthConnect extends LitElement {
     const busy = state.kind === 'running';
     const severed = busy && state.phase === 'severed';
     const label = providers[this.provider]?.label ?? 'account';
+    // Landing mode has nothing to click (the code is already in the URL): only the status shows.
+    const clickable = (this.mode ?? providers[this.provider]?.defaultMode) !== 'landing';
+    const button = html`<button
+      part="button"
+      type="button"
+      ?disabled=${this.disabled}
+      aria-disabled=${busy ? 'true' : 'false'}
+      aria-busy=${busy ? 'true' : 'false'}
+      @click=${this.onClick}
+    >
+      ${
+        busy
+          ? html`<span class="spinner" aria-hidden="true"></span
+              ><slot name="busy">Connecting…</slot>`
+          : html`<slot>Connect ${label}</slot>`
+      }
+    </button>`;
     return html`
-      <button
-        part="button"
-        type="button"
-        ?disabled=${this.disabled}
-        aria-disabled=${busy ? 'true' : 'false'}
-        aria-busy=${busy ? 'true' : 'false'}
-        @click=${this.onClick}
-      >
-        ${
-          busy
-            ? html`<span class="spinner" aria-hidden="true"></span
-                ><slot name="busy">Connecting…</slot>`
-            : html`<slot>Connect ${label}</slot>`
-        }
-      </button>
+      ${clickable ? button : nothing}
       ${
         severed
           ? html`<div part="severed" role="group" aria-label="Still connecting?">

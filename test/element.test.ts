@@ -53,6 +53,13 @@ describe('<oauth-connect>', () => {
     expect(labelled.textContent).to.equal('Tap in');
   });
 
+  it('landing mode renders no button (nothing to click), only the status region', async () => {
+    const el = await fixture<OAuthConnect>(html`<oauth-connect provider="hint"></oauth-connect>`);
+    expect(el.shadowRoot!.querySelector('[part="button"]')).to.equal(null);
+    expect(status(el).getAttribute('role')).to.equal('status');
+    await expect(el).to.be.accessible();
+  });
+
   it('click → busy (aria-busy) → connected event (bubbles, composed) → status announced', async () => {
     const t = uid();
     const el = await hcssElement('approve', t);
