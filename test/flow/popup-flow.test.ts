@@ -408,6 +408,28 @@ describe('popup flow: COOP-severed popup', () => {
   });
 });
 
+describe('popup flow: the callback page under COOP', () => {
+  it('has no opener, delivers over the BroadcastChannel, and is acknowledged (so it closes itself)', async () => {
+    const { provider } = await origins();
+    const reports: { acked: boolean; via: string[]; opener: boolean }[] = [];
+    const channel = new BroadcastChannel('test-callback-report');
+    channel.onmessage = (e) => reports.push(e.data);
+    try {
+      const result = await connect({
+        provider: 'hcss',
+        authorizeUrl: `${provider}/coop/authorize.html?scenario=approve&delay=1500`,
+        clientId: 'c',
+        redirectUri: `${location.origin}/test/fixtures/callback-report.html`,
+      });
+      expect(result.result['code']).to.be.a('string');
+      await until(() => reports.length > 0, 3000, 'the callback page report');
+      expect(reports[0]).to.deep.equal({ acked: true, via: ['channel', 'storage'], opener: false });
+    } finally {
+      channel.close();
+    }
+  });
+});
+
 describe('popup flow: teardown', () => {
   it('leaves no listener, timer, interval or channel behind after a flow', async () => {
     const added = new Map<string, number>();

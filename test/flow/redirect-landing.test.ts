@@ -116,6 +116,33 @@ describe('landing mode (Hint InstantOn)', () => {
     expect((await recorder.next()).type).to.equal('connected');
   });
 
+  it('a real reload while the exchange is in flight does not exchange again', async () => {
+    const t = uid();
+    sessionStorage.setItem('landing-app-exchange', `${exchangeUrl(t)}&delay=600`);
+    const messages: { type: string; detail: Record<string, unknown> }[] = [];
+    const onMessage = (e: MessageEvent) => {
+      if (e.origin === location.origin && e.data?.type) messages.push(e.data);
+    };
+    window.addEventListener('message', onMessage);
+    const frame = document.createElement('iframe');
+    frame.src = `/test/fixtures/landing-app.html?code=hint-reload-${t}`;
+    document.body.append(frame);
+    try {
+      await until(() => messages.some((m) => m.type === 'ready'), 5000, 'landing page ready');
+      await until(() => frame.contentWindow!.location.search === '', 2000, 'code scrubbed');
+      frame.contentWindow!.location.reload(); // while the backend is still answering
+      await until(() => messages.filter((m) => m.type === 'ready').length === 2, 5000, 'reloaded');
+      await sleep(1000);
+      expect(await backendLog(t)).to.have.length(1);
+      expect(messages.filter((m) => m.type === 'connected' || m.type === 'failed')).to.have.length(
+        0,
+      );
+    } finally {
+      window.removeEventListener('message', onMessage);
+      frame.remove();
+    }
+  });
+
   it('a code on an unexpected path → invalid_config, no exchange, still scrubbed', async () => {
     const t = uid();
     history.replaceState(null, '', `${testPage}?code=hint-path-${t}`);

@@ -88,6 +88,7 @@ export function backendMiddleware() {
     });
     log.set(t, entries);
     const respond = ctx.query.respond ?? 'ok';
+    if (ctx.query.delay) await new Promise((r) => setTimeout(r, Number(ctx.query.delay)));
     if (ctx.path === '/api/url') {
       ctx.type = 'json';
       ctx.body = JSON.stringify(respond === 'bad' ? { nope: 1 } : { url: ctx.query.to });
