@@ -8,10 +8,10 @@ import {
   backendLog,
   callbackUrl,
   exchangeUrl,
+  openFrameApp,
   origins,
   spyOnOpen,
   uid,
-  until,
 } from '../support/helpers.js';
 
 describe('popup blocker on', () => {
@@ -98,27 +98,18 @@ describe('popup blocker on', () => {
         exchangeUrl: exchangeUrl(t),
       }),
     );
-    const messages: { type: string; detail: Record<string, unknown> }[] = [];
-    const onMessage = (e: MessageEvent) => {
-      if (e.origin === location.origin && e.data?.type) messages.push(e.data);
-    };
-    window.addEventListener('message', onMessage);
-    const frame = document.createElement('iframe');
-    frame.src = `${app}?start=1`;
-    document.body.append(frame);
+    const frameApp = openFrameApp(`${app}?start=1`);
     try {
-      await until(() => messages.some((m) => m.type === 'ready'), 5000, 'app ready');
-      const el = frame.contentDocument!.getElementById('c') as OAuthConnect;
+      await frameApp.loaded();
+      const el = frameApp.frame.contentDocument!.getElementById('c') as OAuthConnect;
       el.connect().catch(() => undefined); // no user gesture: the blocker takes the popup
-      const done = () => messages.find((m) => m.type === 'connected' || m.type === 'failed');
-      await until(() => done() !== undefined, 10000, 'the result after the round trip');
-      expect(done()!.type).to.equal('connected');
-      expect(done()!.detail['returnTo']).to.equal(`${app}?start=1`);
-      expect(messages.filter((m) => m.type === 'ready')).to.have.length(2);
+      const result = await frameApp.result();
+      expect(result.type).to.equal('connected');
+      expect(result.detail['returnTo']).to.equal(`${app}?start=1`);
+      expect(frameApp.readyCount()).to.equal(2); // it left for the provider and came back
       expect(await backendLog(t)).to.have.length(1);
     } finally {
-      window.removeEventListener('message', onMessage);
-      frame.remove();
+      frameApp.dispose();
       sessionStorage.clear();
     }
   });

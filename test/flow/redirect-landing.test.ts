@@ -5,6 +5,7 @@ import {
   backendLog,
   callbackUrl,
   exchangeUrl,
+  openFrameApp,
   origins,
   sleep,
   uid,
@@ -119,27 +120,17 @@ describe('landing mode (Hint InstantOn)', () => {
   it('a real reload while the exchange is in flight does not exchange again', async () => {
     const t = uid();
     sessionStorage.setItem('landing-app-exchange', `${exchangeUrl(t)}&delay=600`);
-    const messages: { type: string; detail: Record<string, unknown> }[] = [];
-    const onMessage = (e: MessageEvent) => {
-      if (e.origin === location.origin && e.data?.type) messages.push(e.data);
-    };
-    window.addEventListener('message', onMessage);
-    const frame = document.createElement('iframe');
-    frame.src = `/test/fixtures/landing-app.html?code=hint-reload-${t}`;
-    document.body.append(frame);
+    const app = openFrameApp(`/test/fixtures/landing-app.html?code=hint-reload-${t}`);
     try {
-      await until(() => messages.some((m) => m.type === 'ready'), 5000, 'landing page ready');
-      await until(() => frame.contentWindow!.location.search === '', 2000, 'code scrubbed');
-      frame.contentWindow!.location.reload(); // while the backend is still answering
-      await until(() => messages.filter((m) => m.type === 'ready').length === 2, 5000, 'reloaded');
+      await app.loaded();
+      await until(() => app.frame.contentWindow!.location.search === '', 2000, 'code scrubbed');
+      app.frame.contentWindow!.location.reload(); // while the backend is still answering
+      await app.loaded(2);
       await sleep(1000);
       expect(await backendLog(t)).to.have.length(1);
-      expect(messages.filter((m) => m.type === 'connected' || m.type === 'failed')).to.have.length(
-        0,
-      );
+      expect(app.outcome()).to.equal(undefined);
     } finally {
-      window.removeEventListener('message', onMessage);
-      frame.remove();
+      app.dispose();
     }
   });
 
@@ -267,31 +258,22 @@ describe('redirect mode: a full round trip', () => {
         }),
       );
       const src = `${app}?from=settings`;
-      const messages: { type: string; detail: Record<string, unknown> }[] = [];
-      const onMessage = (e: MessageEvent) => {
-        if (e.origin === location.origin && e.data?.type) messages.push(e.data);
-      };
-      window.addEventListener('message', onMessage);
-      const frame = document.createElement('iframe');
-      frame.src = src;
-      document.body.append(frame);
+      const frameApp = openFrameApp(src);
       try {
-        await until(() => messages.some((m) => m.type === 'ready'), 5000, 'app ready');
-        const el = frame.contentDocument!.getElementById('c') as OAuthConnect;
+        await frameApp.loaded();
+        const el = frameApp.frame.contentDocument!.getElementById('c') as OAuthConnect;
         el.connect().catch(() => undefined);
-        const done = () => messages.find((m) => m.type === 'connected' || m.type === 'failed');
-        await until(() => done() !== undefined, 10000, 'the result after the round trip');
-        expect(messages.filter((m) => m.type === 'ready')).to.have.length(2); // it did leave and return
-        if (via === 'the callback page') expect(frame.contentWindow!.location.href).to.equal(src);
-        const result = done()!;
+        const result = await frameApp.result();
+        expect(frameApp.readyCount()).to.equal(2); // it did leave and come back
         expect(result.type).to.equal('connected');
         expect(result.detail['returnTo']).to.equal(src);
-        if (via === 'the app page') expect(frame.contentWindow!.location.href).to.equal(app); // scrubbed
-        expect(frame.contentWindow!.sessionStorage.getItem(PENDING)).to.equal(null);
+        // code and state are scrubbed from wherever the answer landed
+        const landed = frameApp.frame.contentWindow!.location.href;
+        expect(landed).to.equal(via === 'the app page' ? app : src);
+        expect(frameApp.frame.contentWindow!.sessionStorage.getItem(PENDING)).to.equal(null);
         expect(await backendLog(t)).to.have.length(1);
       } finally {
-        window.removeEventListener('message', onMessage);
-        frame.remove();
+        frameApp.dispose();
       }
     });
   }

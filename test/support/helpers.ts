@@ -76,3 +76,44 @@ export async function outcome<T>(
     return { ok: false, error: error as { status?: string; message: string } };
   }
 }
+
+export interface FrameMessage {
+  readonly type: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/**
+ * Loads a partner-app fixture page in an iframe (so it can navigate away and back without taking
+ * the test page along) and collects what it reports with postMessage to this origin.
+ */
+export function openFrameApp(src: string) {
+  const messages: FrameMessage[] = [];
+  const onMessage = (e: MessageEvent) => {
+    if (e.origin === location.origin && e.source === frame.contentWindow && e.data?.type) {
+      messages.push(e.data as FrameMessage);
+    }
+  };
+  window.addEventListener('message', onMessage);
+  const frame = document.createElement('iframe');
+  frame.src = src;
+  document.body.append(frame);
+  const readyCount = () => messages.filter((m) => m.type === 'ready').length;
+  const outcome = () => messages.find((m) => m.type === 'connected' || m.type === 'failed');
+  return {
+    frame,
+    messages,
+    readyCount,
+    /** Waits until the page has loaded `n` times (each load reports "ready"). */
+    loaded: (n = 1) => until(() => readyCount() >= n, 10000, `page load #${n}`),
+    /** Waits for the connected / failed event the page reports. */
+    async result(timeout = 10000): Promise<FrameMessage> {
+      await until(() => outcome() !== undefined, timeout, 'the connected / failed event');
+      return outcome()!;
+    },
+    outcome,
+    dispose() {
+      window.removeEventListener('message', onMessage);
+      frame.remove();
+    },
+  };
+}
