@@ -1,12 +1,19 @@
 // @ts-check
-// Real browsers from Debian packages (no browser downloads here). BROWSERS=chromium (default).
+// Real browsers from Debian packages (no browser downloads here): Chromium, plus Firefox ESR (via
+// WebDriver BiDi) when it is installed. BROWSERS=chromium or BROWSERS=firefox picks one.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { existsSync } from 'node:fs';
+import puppeteerCore from 'puppeteer-core';
 import { countReporter } from './test/support/wtr-count-reporter.mjs';
 import { backendMiddleware, originsPlugin } from './test/support/servers.mjs';
 
 const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+const want = process.env.BROWSERS
+  ? process.env.BROWSERS.split(',').map((s) => s.trim())
+  : ['chromium', ...(existsSync(FIREFOX) ? ['firefox'] : [])];
 const chromeArgs = [
   '--no-sandbox', // CI runs as root
   '--disable-gpu',
@@ -29,6 +36,29 @@ const chromium = (popupBlocker = false) =>
     },
   });
 
+/** Firefox ESR through puppeteer-core; popupBlocker=true sets dom.disable_open_during_load. */
+const firefox = (popupBlocker = false) =>
+  chromeLauncher({
+    puppeteer: /** @type {any} */ (puppeteerCore),
+    launchOptions: {
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      extraPrefsFirefox: popupBlocker ? { 'dom.disable_open_during_load': true } : {},
+    },
+  });
+
+const normal = [];
+const blocker = [];
+if (want.includes('chromium')) {
+  normal.push(chromium());
+  blocker.push(chromium(true));
+}
+if (want.includes('firefox')) {
+  normal.push(firefox());
+  blocker.push(firefox(true));
+}
+
 export default {
   files: ['test/**/*.test.ts', '!test/**/*.blocker.test.ts'],
   nodeResolve: true,
@@ -43,8 +73,6 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     originsPlugin(),
   ],
-  browsers: [chromium()],
-  groups: [
-    { name: 'popup-blocker', files: ['test/**/*.blocker.test.ts'], browsers: [chromium(true)] },
-  ],
+  browsers: normal,
+  groups: [{ name: 'popup-blocker', files: ['test/**/*.blocker.test.ts'], browsers: blocker }],
 };

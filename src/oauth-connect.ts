@@ -87,7 +87,7 @@ export class OAuthConnect extends LitElement {
    * Space-separated origins whose messages count (default: the origin of `redirect-uri`).
    * Every message is also checked for `event.source` and `state` (RFC 6749 §10.12).
    */
-  declare allowedOrigins: string | undefined;
+  declare allowedOrigins: string | readonly string[] | undefined;
   /** ms before the flow fails with `timeout` (default 300000). */
   declare timeout: number | undefined;
   /** ms between popup URL reads (default 500). */

@@ -3,6 +3,7 @@ import { judgeCallback, type Completion, type Expectation } from '../core/comple
 import type { ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import type { PreparedRequest } from '../core/request.js';
+import { sameState } from '../core/state.js';
 import { isOnlyPendingFlow, registerFlow } from './active-flows.js';
 import { acknowledge, listenOnChannel, markConsumed } from './channel.js';
 import { after, every, onAbort } from './lifetime.js';
@@ -160,7 +161,7 @@ export class PopupFlow {
     token: symbol,
   ): boolean {
     if (expected.state !== undefined && params.state !== undefined) {
-      return params.state === expected.state;
+      return sameState(expected.state, params.state);
     }
     if (params.code) return false;
     return isOnlyPendingFlow(token);
