@@ -9,6 +9,7 @@ import {
   callbackUrl,
   exchangeUrl,
   openFrameApp,
+  redirectApp,
   origins,
   spyOnOpen,
   uid,
@@ -85,19 +86,15 @@ describe('popup blocker on', () => {
   it('fallback="redirect": a blocked popup continues as a full redirect round trip', async () => {
     const { provider } = await origins();
     const t = uid();
-    const app = `${location.origin}/test/fixtures/redirect-app.html`;
-    sessionStorage.setItem(
-      'redirect-app-cfg',
-      JSON.stringify({
-        provider: 'hcss',
-        mode: 'popup',
-        fallback: 'redirect',
-        clientId: 'c',
-        authorizeUrl: `${provider}/authorize.html?scenario=approve`,
-        redirectUri: app,
-        exchangeUrl: exchangeUrl(t),
-      }),
-    );
+    const app = redirectApp((app) => ({
+      provider: 'hcss',
+      mode: 'popup',
+      fallback: 'redirect',
+      clientId: 'c',
+      authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+      redirectUri: app,
+      exchangeUrl: exchangeUrl(t),
+    }));
     const frameApp = openFrameApp(`${app}?start=1`);
     try {
       await frameApp.loaded();

@@ -6,6 +6,7 @@ import {
   callbackUrl,
   exchangeUrl,
   openFrameApp,
+  redirectApp,
   origins,
   sleep,
   uid,
@@ -248,19 +249,15 @@ describe('redirect mode: a full round trip', () => {
     it(`leaves for the provider on another origin, returns to ${via}, connects with returnTo`, async () => {
       const { provider } = await origins();
       const t = uid();
-      const app = `${location.origin}/test/fixtures/redirect-app.html`;
-      sessionStorage.setItem(
-        'redirect-app-cfg',
-        JSON.stringify({
-          provider: 'hcss',
-          mode: 'redirect',
-          clientId: 'c',
-          authorizeUrl: `${provider}/authorize.html?scenario=approve`,
-          // the callback page sends the answer back to where the user started
-          redirectUri: via === 'the app page' ? app : callbackUrl(),
-          exchangeUrl: exchangeUrl(t),
-        }),
-      );
+      const app = redirectApp((app) => ({
+        provider: 'hcss',
+        mode: 'redirect',
+        clientId: 'c',
+        authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+        // the callback page sends the answer back to where the user started
+        redirectUri: via === 'the app page' ? app : callbackUrl(),
+        exchangeUrl: exchangeUrl(t),
+      }));
       const src = `${app}?from=settings`;
       const frameApp = openFrameApp(src);
       try {

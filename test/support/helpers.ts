@@ -117,3 +117,13 @@ export function openFrameApp(src: string) {
     },
   };
 }
+
+/**
+ * Configures the partner-app fixture (the element's properties, from its own URL) and returns
+ * that URL.
+ */
+export function redirectApp(config: (appUrl: string) => Record<string, unknown>): string {
+  const url = `${location.origin}/test/fixtures/redirect-app.html`;
+  sessionStorage.setItem('redirect-app-cfg', JSON.stringify(config(url)));
+  return url;
+}
