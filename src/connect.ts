@@ -176,15 +176,21 @@ export function resumeFlow(
 /** A flow's own AbortController, tied to the caller's signal and aborted when the flow settles. */
 function flowScope(context: FlowContext) {
   const controller = new AbortController();
-  if (context.signal) onAbort(context.signal, () => controller.abort(context.signal?.reason));
+  const forget = context.signal
+    ? onAbort(context.signal, () => controller.abort(context.signal?.reason))
+    : () => undefined;
+  const end = () => {
+    forget();
+    controller.abort();
+  };
   const settle = (promise: Promise<ConnectResult>): Promise<ConnectResult> =>
     promise.then(
       (result) => {
-        controller.abort();
+        end();
         return result;
       },
       (error: unknown) => {
-        controller.abort();
+        end();
         throw toConnectError(error);
       },
     );

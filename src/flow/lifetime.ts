@@ -3,13 +3,17 @@
  * flow's controller tears all of it down (and does so explicitly, which the tests can observe).
  */
 
-/** Runs `dispose` once when `signal` aborts (at once if it already has). */
-export function onAbort(signal: AbortSignal, dispose: () => void): void {
+/**
+ * Runs `dispose` once when `signal` aborts (at once if it already has). Returns a function that
+ * forgets it, for a signal that outlives the caller (a partner's long-lived AbortSignal).
+ */
+export function onAbort(signal: AbortSignal, dispose: () => void): () => void {
   if (signal.aborted) {
     dispose();
-    return;
+    return () => undefined;
   }
   signal.addEventListener('abort', dispose, { once: true });
+  return () => signal.removeEventListener('abort', dispose);
 }
 
 export function listen<K extends keyof WindowEventMap>(

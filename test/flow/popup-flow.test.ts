@@ -431,6 +431,25 @@ describe('popup flow: the callback page under COOP', () => {
 });
 
 describe('popup flow: teardown', () => {
+  it('a long-lived AbortSignal given to connect() keeps no listener of finished flows', async () => {
+    const abort = new AbortController();
+    const signal = abort.signal;
+    let listeners = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    }) as typeof signal.removeEventListener;
+    await outcome(connect(await hcss('approve'), signal));
+    await outcome(connect(await hcss('deny'), signal));
+    expect(listeners).to.equal(0);
+  });
+
   it('leaves no listener, timer, interval or channel behind after a flow', async () => {
     const added = new Map<string, number>();
     const addOriginal = window.addEventListener;
