@@ -12,6 +12,7 @@ import { onAbort } from './flow/lifetime.js';
 import { openPopup } from './flow/popup.js';
 import { PopupFlow } from './flow/popup-flow.js';
 import {
+  dropExpiredPendingFlow,
   hasPendingFlow,
   judgeRedirectReturn,
   leaveForProvider,
@@ -146,6 +147,7 @@ export function resumeFlow(
     const params = parseCallbackUrl(win.location.href);
     return params?.code || params?.error ? startFlow({ ...options, mode }, context) : undefined;
   }
+  dropExpiredPendingFlow(win, provider);
   if (mode !== 'redirect' && !hasPendingFlow(win, provider)) return undefined;
   const taken = takeRedirectReturn(win, provider);
   if (!taken) return undefined;

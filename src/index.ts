@@ -7,8 +7,8 @@ export { OAuthConnect };
 export { connect, resumeFlow, startFlow } from './connect.js';
 export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './connect.js';
 export type { ConnectOptions } from './core/config.js';
-export { ConnectError, FAILURE_STATUSES, isConnectError } from './core/errors.js';
-export type { FailureStatus } from './core/errors.js';
+export { ConnectError, FAILURE_STATUSES, isConnectError } from './errors.js';
+export type { FailureStatus } from './errors.js';
 export {
   bwell,
   generic,

@@ -58,9 +58,26 @@ export interface RedirectReturn {
   readonly pending: PendingFlow | undefined;
 }
 
-/** Whether this page holds a provider's answer for `provider` worth resuming. */
+/** Whether this tab holds a pending redirect flow for `provider`. */
 export function hasPendingFlow(win: Window, provider: string): boolean {
   return Boolean(storage(win)?.getItem(pendingKey(provider)));
+}
+
+/**
+ * Forgets a pending flow that can no longer finish (older than its timeout) when this page
+ * carries no answer: the user abandoned it. Its verifier has no business staying in storage.
+ */
+export function dropExpiredPendingFlow(win: Window, provider: string, now = Date.now()): void {
+  const store = storage(win);
+  const raw = store?.getItem(pendingKey(provider));
+  if (!raw || parseCallbackUrl(win.location.href)) return;
+  try {
+    const parsed = pendingFlowSchema.safeParse(JSON.parse(raw));
+    if (parsed.success && now - parsed.data.createdAt <= parsed.data.timeout) return;
+  } catch {
+    // unreadable: drop it
+  }
+  store?.removeItem(pendingKey(provider));
 }
 
 /**

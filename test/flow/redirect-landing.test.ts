@@ -235,6 +235,14 @@ describe('redirect mode: resuming on return', () => {
     expect(await backendLog(t)).to.have.length(1);
   });
 
+  it('a page without an answer drops an abandoned (expired) pending flow, silently', async () => {
+    pending({ createdAt: Date.now() - 400000 });
+    await element(uid());
+    await sleep(300);
+    expect(recorder.events).to.have.length(0);
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+  });
+
   it('a page without an answer leaves a pending flow alone and fires nothing', async () => {
     pending();
     await element(uid());
