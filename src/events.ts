@@ -1,13 +1,9 @@
 import type { FailureStatus } from './core/errors.js';
 import type { ProviderId } from './core/providers/types.js';
+import type { ConnectResult } from './flow/start-flow.js';
 
 /** `connected` detail: the backend's JSON, or the completion itself without an exchange-url. */
-export interface ConnectedDetail {
-  readonly provider: ProviderId;
-  readonly result: Readonly<Record<string, unknown>>;
-  /** Redirect mode: the page where the user started the flow. */
-  readonly returnTo?: string;
-}
+export type ConnectedDetail = ConnectResult;
 
 /** `failed` detail. `error` / `errorDescription` are the provider's own words, unchanged. */
 export interface FailedDetail {

@@ -1,7 +1,7 @@
 import type { ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
-import type { ConnectResult, FlowHandle, FlowPhase } from '../connect.js';
-import { resumeFlow, startFlow } from '../connect.js';
+import type { ConnectResult, FlowHandle, FlowPhase } from './start-flow.js';
+import { resumeFlow, startFlow } from './start-flow.js';
 
 /** The element's view of a flow. */
 export type ControllerState =
@@ -36,10 +36,6 @@ export class FlowController {
     private readonly callbacks: FlowControllerCallbacks,
   ) {
     host.addController(this);
-  }
-
-  get busy(): boolean {
-    return this.running !== undefined;
   }
 
   /** Starts a flow, or returns the running one's promise (nothing new opens). */
