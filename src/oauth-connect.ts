@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import type { ConnectOptions } from './core/config.js';
+import { modeOf, type ConnectOptions } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
 import { providers, type Mode, type ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
@@ -182,7 +182,7 @@ export class OAuthConnect extends LitElement {
     const severed = busy && state.phase === 'severed';
     const label = providers[this.provider]?.label ?? 'account';
     // Landing mode has nothing to click (the code is already in the URL): only the status shows.
-    const clickable = (this.mode ?? providers[this.provider]?.defaultMode) !== 'landing';
+    const clickable = modeOf(this) !== 'landing';
     const button = html`<button
       part="button"
       type="button"

@@ -5,7 +5,7 @@ import { backendLog, exchangeUrl, origins, spyOnOpen, uid } from './support/help
 
 type Api = typeof import('../src/index.js');
 const DIST = '/dist/index.js';
-const callbackDist = () => `${location.origin}/test/fixtures/callback-dist.html`;
+const callbackDist = () => `${location.origin}/test/fixtures/callback.html?entry=dist`;
 
 let api: Api;
 before(async () => {

@@ -78,6 +78,11 @@ export interface ResolvedConfig {
   readonly landingPath: string | undefined;
 }
 
+/** The mode a flow runs in: the option, else the provider preset's (`landing` for Hint). */
+export function modeOf(options: Pick<ConnectOptions, 'mode' | 'provider'>): Mode | undefined {
+  return options.mode ?? providers[options.provider ?? 'generic']?.defaultMode;
+}
+
 export const DEFAULTS = {
   timeout: 300_000,
   pollInterval: 500,
@@ -135,7 +140,7 @@ export function resolveConfig(
     invalid(`Unknown provider "${String(provider)}".`);
   }
   const preset = providers[provider];
-  const mode = options.mode ?? preset.defaultMode;
+  const mode = modeOf(options) ?? preset.defaultMode;
   if (!(MODES as readonly string[]).includes(mode)) invalid(`Unknown mode "${String(mode)}".`);
   const pkceOption = options.pkce ?? preset.pkce;
   if (pkceOption !== 's256' && pkceOption !== 'off') invalid('pkce must be "s256" or "off".');

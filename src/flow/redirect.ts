@@ -64,29 +64,19 @@ export function hasPendingFlow(win: Window, provider: string): boolean {
 }
 
 /**
- * Forgets a pending flow that can no longer finish (older than its timeout) when this page
- * carries no answer: the user abandoned it. Its verifier has no business staying in storage.
- */
-export function dropExpiredPendingFlow(win: Window, provider: string, now = Date.now()): void {
-  const store = storage(win);
-  const raw = store?.getItem(pendingKey(provider));
-  if (!raw || parseCallbackUrl(win.location.href)) return;
-  try {
-    const parsed = pendingFlowSchema.safeParse(JSON.parse(raw));
-    if (parsed.success && now - parsed.data.createdAt <= parsed.data.timeout) return;
-  } catch {
-    // unreadable: drop it
-  }
-  store?.removeItem(pendingKey(provider));
-}
-
-/**
  * Takes the provider's answer from this page's URL and the pending flow from storage, scrubbing
  * both at once (before any await), so a reload or a second element can never replay them.
  */
-export function takeRedirectReturn(win: Window, provider: string): RedirectReturn | undefined {
+export function takeRedirectReturn(
+  win: Window,
+  provider: string,
+  now = Date.now(),
+): RedirectReturn | undefined {
   const params = parseCallbackUrl(win.location.href);
-  if (!params) return undefined;
+  if (!params) {
+    dropExpiredPendingFlow(win, provider, now);
+    return undefined;
+  }
   win.history.replaceState(win.history.state, '', stripCallbackParams(win.location.href));
   const store = storage(win);
   const raw = store?.getItem(pendingKey(provider)) ?? null;
@@ -132,4 +122,21 @@ export function judgeRedirectReturn(
     throw new ConnectError('error', 'The provider returned without a result.');
   }
   return { completion: verdict.completion, returnTo: pending.returnTo };
+}
+
+/**
+ * On a page without an answer: forgets a pending flow that can no longer finish (older than its
+ * timeout, or unreadable). The user abandoned it; its verifier has no business staying in storage.
+ */
+function dropExpiredPendingFlow(win: Window, provider: string, now: number): void {
+  const store = storage(win);
+  const raw = store?.getItem(pendingKey(provider));
+  if (!raw) return;
+  try {
+    const parsed = pendingFlowSchema.safeParse(JSON.parse(raw));
+    if (parsed.success && now - parsed.data.createdAt <= parsed.data.timeout) return;
+  } catch {
+    // unreadable: drop it
+  }
+  store?.removeItem(pendingKey(provider));
 }

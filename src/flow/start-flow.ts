@@ -1,6 +1,6 @@
 import { parseCallbackUrl } from '../core/callback-params.js';
 import type { Completion } from '../core/completion.js';
-import { resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
+import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import { exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
 import type { ProviderId } from '../core/providers/types.js';
@@ -11,7 +11,6 @@ import { onAbort } from './lifetime.js';
 import { openPopup } from './popup.js';
 import { PopupFlow } from './popup-flow.js';
 import {
-  dropExpiredPendingFlow,
   hasPendingFlow,
   judgeRedirectReturn,
   leaveForProvider,
@@ -147,12 +146,11 @@ export function resumeFlow(
 ): FlowHandle | undefined {
   const win = context.window ?? window;
   const provider = (options.provider ?? 'generic') as ProviderId;
-  const mode = options.mode ?? (provider === 'hint' ? 'landing' : undefined);
+  const mode = modeOf(options);
   if (mode === 'landing') {
     const params = parseCallbackUrl(win.location.href);
     return params?.code || params?.error ? startFlow({ ...options, mode }, context) : undefined;
   }
-  dropExpiredPendingFlow(win, provider);
   if (mode !== 'redirect' && !hasPendingFlow(win, provider)) return undefined;
   const taken = takeRedirectReturn(win, provider);
   if (!taken) return undefined;
