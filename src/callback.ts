@@ -3,7 +3,16 @@
  * It imports neither Lit nor zod, so the callback page stays tiny.
  */
 import { parseCallbackUrl, type CallbackParams } from './core/callback-params.js';
-import { ACK_MESSAGE_TYPE, CALLBACK_MESSAGE_TYPE, CHANNEL_NAME } from './core/protocol.js';
+import {
+  ACK_MESSAGE_TYPE,
+  CALLBACK_MESSAGE_TYPE,
+  channelName,
+  DISMISSED_PREFIX,
+  DISMISS_MESSAGE_TYPE,
+  FLOW_KEY_ITEM,
+  MESSAGE_PREFIX,
+  PENDING_ITEM,
+} from './core/protocol.js';
 import { randomToken } from './core/random.js';
 
 export interface CompleteCallbackOptions {
@@ -14,135 +23,162 @@ export interface CompleteCallbackOptions {
   readonly targetOrigin?: string;
   /** The URL to read (default: `location.href`). */
   readonly url?: string;
-  /** Close this window once the opener acknowledges (default true). It never closes unacknowledged. */
+  /**
+   * Close this window once the opener took the result, or dismissed it (its flow had ended).
+   * Default true. It never closes otherwise: in a webview the opener may still be reading its URL.
+   */
   readonly closeOnAck?: boolean;
   /**
-   * When this page has no opener and its tab holds a pending redirect-mode flow (and no opener
-   * acknowledged within 1.5 s), send the user back to the page they started on with the answer,
-   * where `<oauth-connect>` finishes it (default true).
+   * When this page is the `redirect_uri` of a full-page redirect flow (not a popup), send the user
+   * back to the page they started on with the answer, where `<oauth-connect>` finishes it
+   * (default true).
    */
   readonly resumeRedirect?: boolean;
 }
+
+/** How the opener answered: took the result, dismissed it, or nobody answered before `dispose()`. */
+export type CallbackAnswer = 'acknowledged' | 'dismissed' | 'disposed';
 
 export interface CallbackDelivery {
   /** What the URL carried, or undefined when it carried no result (nothing was sent). */
   readonly params: CallbackParams | undefined;
   /** The paths the result was sent on. */
-  readonly via: readonly ('opener' | 'channel' | 'storage')[];
+  readonly via: readonly ('opener' | 'channel' | 'storage' | 'redirect')[];
   /** Resolves true when the opener acknowledged the result. */
   readonly acknowledged: Promise<boolean>;
-  /** Stops waiting for the acknowledgement (closes the channel). */
+  /** Resolves with the opener's answer. */
+  readonly answer: Promise<CallbackAnswer>;
+  /** Stops waiting for an answer (closes the channel). */
   dispose(): void;
 }
 
 /**
  * Reads `code`, `state`, `error`, `error_description` and `status_code` from this page's query
- * and fragment and delivers them to the window that opened the flow: by `postMessage` to the
- * opener with an explicit target origin, and over a `BroadcastChannel` (plus a same-origin storage
- * event) for when Cross-Origin-Opener-Policy has severed `window.opener`. Once the opener
- * acknowledges, the page closes itself. The URL is left as it is: in a webview the opener may be
- * polling it.
+ * and fragment and delivers them to the flow that opened this window:
+ * - by `postMessage` to the opener, with an explicit target origin (the opener checks that the
+ *   message comes from its own popup);
+ * - over the BroadcastChannel of its flow, named by the per-flow key the opener left in this tab's
+ *   `sessionStorage` — the path that survives Cross-Origin-Opener-Policy. Without a key (a tab
+ *   this library did not open), an answer carrying a `state` goes on the shared channel, where only
+ *   the flow with that state takes it; a stateless one goes nowhere else: nobody could prove it theirs.
+ * It closes itself when the opener acknowledges or dismisses it (its flow had ended), never
+ * otherwise. The URL is left as it is: in a webview the opener may be polling it.
  */
 export function completeCallback(options: CompleteCallbackOptions = {}): CallbackDelivery {
   const params = parseCallbackUrl(options.url ?? location.href);
+  const via: CallbackDelivery['via'][number][] = [];
+  let resolveAnswer: (answer: CallbackAnswer) => void = () => undefined;
+  const answer = new Promise<CallbackAnswer>((resolve) => (resolveAnswer = resolve));
+  const delivery = {
+    params,
+    via,
+    answer,
+    acknowledged: answer.then((a) => a === 'acknowledged'),
+    dispose: () => resolveAnswer('disposed'),
+  };
   if (!params) {
-    return { params, via: [], acknowledged: Promise.resolve(false), dispose: () => undefined };
+    resolveAnswer('disposed');
+    return delivery;
   }
+
+  const key = takeItem(sessionStorage, FLOW_KEY_ITEM);
   const id = randomToken(16);
-  const message = { type: CALLBACK_MESSAGE_TYPE, id, at: Date.now(), params };
-  const targetOrigin = options.targetOrigin ?? location.origin;
-  const via: ('opener' | 'channel' | 'storage')[] = [];
+  const message = { type: CALLBACK_MESSAGE_TYPE, id, ...(key ? { key } : {}), params };
+  const name = key || params.state ? channelName(key) : undefined;
 
   let channel: BroadcastChannel | undefined;
-  let resolveAck: (value: boolean) => void = () => undefined;
-  const acknowledged = new Promise<boolean>((resolve) => (resolveAck = resolve));
-  const dispose = () => {
-    if (channel) {
-      channel.onmessage = null;
-      channel.close();
-      channel = undefined;
-    }
-    resolveAck(false);
+  const onStorage = (event: StorageEvent) => {
+    if (key && event.key === DISMISSED_PREFIX + key && event.newValue) end('dismissed');
   };
-
-  if (typeof BroadcastChannel === 'function') {
-    channel = new BroadcastChannel(CHANNEL_NAME);
-    channel.onmessage = (event: MessageEvent) => {
-      const data: unknown = event.data;
-      if (
-        typeof data === 'object' &&
-        data !== null &&
-        (data as { type?: unknown }).type === ACK_MESSAGE_TYPE &&
-        (data as { id?: unknown }).id === id
-      ) {
-        resolveAck(true);
-        dispose();
-        if (options.closeOnAck !== false) window.close();
-      }
-    };
-  }
+  const end = (result: CallbackAnswer) => {
+    resolveAnswer(result);
+    if (result !== 'disposed' && options.closeOnAck !== false) window.close();
+  };
+  void answer.then(() => {
+    if (channel) channel.onmessage = null;
+    channel?.close();
+    removeEventListener('storage', onStorage);
+  });
 
   try {
     const opener = window.opener as Window | null;
     if (opener && !opener.closed) {
-      opener.postMessage(message, targetOrigin);
+      opener.postMessage(message, options.targetOrigin ?? location.origin);
       via.push('opener');
     }
   } catch {
     // a severed or cross-origin opener: the channel below still reaches it
   }
-  if (channel) {
+  if (name && typeof BroadcastChannel === 'function') {
+    channel = new BroadcastChannel(name);
+    channel.onmessage = ({ data }: MessageEvent<{ type?: unknown; id?: unknown }>) => {
+      if (data?.type === DISMISS_MESSAGE_TYPE) end('dismissed');
+      else if (data?.type === ACK_MESSAGE_TYPE && data.id === id) end('acknowledged');
+    };
     channel.postMessage(message);
     via.push('channel');
+  } else if (name) {
+    // No BroadcastChannel: a storage event reaches same-origin pages; the item goes at once.
+    const item = MESSAGE_PREFIX + id;
+    try {
+      localStorage.setItem(item, JSON.stringify({ channel: name, data: message }));
+      localStorage.removeItem(item);
+      via.push('storage');
+    } catch {
+      // storage disabled: the other paths remain
+    }
   }
-  try {
-    // A storage event reaches same-origin documents even without BroadcastChannel; the item is
-    // removed at once, so the result is never kept in storage.
-    const key = `${CHANNEL_NAME}:${id}`;
-    localStorage.setItem(key, JSON.stringify(message));
-    localStorage.removeItem(key);
-    via.push('storage');
-  } catch {
-    // storage disabled: the other paths remain
+
+  if (key) {
+    // A flow that ended without this answer (cancelled, timed out, reopened) marked its key: close.
+    // Read after delivering, off the critical path; reading also subscribes WebKit to later marks.
+    addEventListener('storage', onStorage);
+    setTimeout(() => {
+      try {
+        if (localStorage.getItem(DISMISSED_PREFIX + key)) end('dismissed');
+      } catch {
+        // storage blocked: the channel still carries a dismissal
+      }
+    });
+  } else if (!via.includes('opener') && options.resumeRedirect !== false) {
+    resumeRedirect(params, via);
   }
-  if (!via.includes('opener') && options.resumeRedirect !== false)
-    resumeRedirectLater(params, acknowledged);
-  return { params, via, acknowledged, dispose };
+  return delivery;
 }
 
-/** How long an unopened callback page waits for an opener's acknowledgement before resuming. */
-const REDIRECT_RESUME_AFTER_MS = 1500;
+/** Reads and removes a sessionStorage item (undefined when missing or storage is blocked). */
+function takeItem(storage: Storage, item: string): string | undefined {
+  try {
+    const value = storage.getItem(item) ?? undefined;
+    storage.removeItem(item);
+    return value;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * This page may be the redirect_uri of a full-page redirect flow (redirect mode, or a blocked
- * popup's fallback): then nobody acknowledges, and the tab holds a pending flow. Send the user back
- * to the page they started on, with the answer, where `<oauth-connect>` checks and finishes it.
+ * Not a popup of ours and no opener: this page may be the `redirect_uri` of a full-page redirect
+ * flow of this tab. When the tab's pending flow matches the answer (same `state`, or a stateless
+ * answer for it), send the user back to where they started, where `<oauth-connect>` checks and
+ * finishes it; otherwise do nothing.
  */
-function resumeRedirectLater(params: CallbackParams, acknowledged: Promise<boolean>): void {
-  let returnTo: string | undefined;
+function resumeRedirect(params: CallbackParams, via: CallbackDelivery['via'][number][]): void {
+  let pending: { returnTo?: unknown; state?: unknown } | null;
   try {
-    for (let i = 0; i < sessionStorage.length; i++) {
-      const key = sessionStorage.key(i);
-      if (!key?.startsWith(`${CHANNEL_NAME}:pending:`)) continue;
-      const pending = JSON.parse(sessionStorage.getItem(key) ?? 'null') as {
-        returnTo?: unknown;
-      } | null;
-      if (typeof pending?.returnTo === 'string') returnTo = pending.returnTo;
-    }
+    pending = JSON.parse(sessionStorage.getItem(PENDING_ITEM) ?? 'null') as typeof pending;
   } catch {
     return;
   }
-  if (!returnTo) return;
-  const target = new URL(returnTo, location.href);
+  if (typeof pending?.returnTo !== 'string') return;
+  if (params.state !== undefined && params.state !== pending.state) return;
+  const target = new URL(pending.returnTo, location.href);
   if (target.origin !== location.origin) return;
-  let acked = false;
-  void acknowledged.then((value) => (acked = value));
-  setTimeout(() => {
-    if (acked) return;
-    for (const [key, value] of Object.entries(params))
-      target.searchParams.set(key, value as string);
-    location.replace(target.toString());
-  }, REDIRECT_RESUME_AFTER_MS);
+  for (const [key, value] of Object.entries(params)) {
+    if (key !== 'malformed') target.searchParams.set(key, value);
+  }
+  via.push('redirect');
+  location.replace(target.toString());
 }
 
 export type { CallbackParams };

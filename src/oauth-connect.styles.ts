@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /**
  * Parts: `button` (the connect button), `status` (live region with the outcome), `error` (the
- * error text), `severed` (the "Still connecting?" group), `reopen`, `cancel`.
+ * error text), `severed` (the "Don't see the sign-in window?" group), `reopen`, `cancel`.
  *
  * Custom properties (all optional):
  * `--oauth-connect-bg`, `--oauth-connect-fg`, `--oauth-connect-radius`, `--oauth-connect-padding`,

@@ -24,7 +24,9 @@ import { styles } from './oauth-connect.styles.js';
  * @csspart button - The connect button.
  * @csspart status - The polite live region announcing the outcome.
  * @csspart error - The error text after a failure.
- * @csspart severed - The "Still connecting?" group shown when the browser took the popup handle away.
+ * @csspart severed - The "Don't see the sign-in window?" group, shown when the popup's handle reads
+ *   closed: the user closed it, or the browser took the handle away (Cross-Origin-Opener-Policy).
+ *   The flow keeps listening until Cancel, the user being back on the page, or the timeout.
  * @csspart reopen - Its "Reopen" button.
  * @csspart cancel - Its "Cancel" button.
  *
@@ -202,8 +204,8 @@ export class OAuthConnect extends LitElement {
       ${clickable ? button : nothing}
       ${
         severed
-          ? html`<div part="severed" role="group" aria-label="Still connecting?">
-              <span>Still connecting? The sign-in window may be behind this one.</span>
+          ? html`<div part="severed" role="group" aria-label="Sign-in window">
+              <span>Don't see the sign-in window?</span>
               <button part="reopen" type="button" @click=${this.onReopen}>Reopen</button>
               <button part="cancel" type="button" @click=${this.cancel}>Cancel</button>
             </div>`
@@ -223,7 +225,7 @@ function announcement(state: FlowController['state'], label: string): string {
   switch (state.kind) {
     case 'running':
       return state.phase === 'severed'
-        ? `Still connecting to ${label}. Reopen the sign-in window or cancel.`
+        ? `The ${label} sign-in window is closed or hidden. Reopen it, or cancel.`
         : state.phase === 'exchanging'
           ? `Finishing the ${label} connection…`
           : `Connecting to ${label}…`;

@@ -30,16 +30,32 @@ export function buildAuthorizeUrl(params: AuthorizeParams): string {
 }
 
 /**
- * For a URL made elsewhere (a partner backend, b.well's getOauthUrl, a full `authorize-url`): the
- * `state` it already carries is the one to expect back; a URL without one gets `fallbackState`.
+ * The full-URL form of `authorize-url` (written once into the page, the same for every user and
+ * flow): its `state` and PKCE challenge, if it carries any, are replaced by this flow's own. A fixed
+ * `state` would be the expected state of every flow, and an attacker's code carrying it would be
+ * exchanged for the victim (RFC 6749 §10.12; RFC 9700 §4.7).
  */
-export function withState(
+export function withFlowState(urlString: string, state: string, codeChallenge?: string): string {
+  const url = new URL(urlString);
+  url.searchParams.set('state', state);
+  if (codeChallenge) {
+    url.searchParams.set('code_challenge', codeChallenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+  }
+  return url.toString();
+}
+
+/**
+ * A URL made per flow by the partner backend (`url-endpoint`, `resolveUrl`): the `state` it carries
+ * is the one to expect back (the backend owns and checks it); a URL without one gets ours.
+ */
+export function withEndpointState(
   urlString: string,
-  fallbackState: string,
+  ownState: string,
 ): { url: string; state: string } {
   const url = new URL(urlString);
   const existing = url.searchParams.get('state');
   if (existing) return { url: url.toString(), state: existing };
-  url.searchParams.set('state', fallbackState);
-  return { url: url.toString(), state: fallbackState };
+  url.searchParams.set('state', ownState);
+  return { url: url.toString(), state: ownState };
 }

@@ -1,6 +1,6 @@
 /**
- * What a redirect_uri can carry back. Parsed from the query and the fragment (the fragment wins for
- * a key present in both, as `response_mode=fragment` puts the answer there).
+ * What a redirect_uri can carry back. Parsed from the query and the fragment (`response_mode=fragment`
+ * puts the answer there).
  */
 export interface CallbackParams {
   readonly code?: string;
@@ -8,6 +8,11 @@ export interface CallbackParams {
   readonly error?: string;
   readonly error_description?: string;
   readonly status_code?: string;
+  /**
+   * Set when the URL carried a key that cannot be taken (repeated, empty or over 4 KB): the answer
+   * is then an `invalid_request` error naming that key, and it never carries a code.
+   */
+  readonly malformed?: string;
 }
 
 export const CALLBACK_KEYS = [
@@ -18,9 +23,16 @@ export const CALLBACK_KEYS = [
   'status_code',
 ] as const;
 
-const MAX_PARAM_LENGTH = 4096;
+/** Keys that make a URL an answer at all (a lone `state` is nothing: apps use `?state=` too). */
+const RESULT_KEYS = ['code', 'error', 'status_code'] as const;
 
-/** Reads the callback keys from a URL's query and fragment; undefined when none is present. */
+export const MAX_PARAM_LENGTH = 4096;
+
+/**
+ * Reads the callback keys from a URL's query and fragment; undefined when it carries no answer.
+ * A key given twice (`?code=&code=X`, or in both query and fragment), empty, or longer than 4 KB
+ * makes the whole answer malformed: an `invalid_request` error, never a code (fail closed).
+ */
 export function parseCallbackUrl(href: string): CallbackParams | undefined {
   let url: URL;
   try {
@@ -28,16 +40,31 @@ export function parseCallbackUrl(href: string): CallbackParams | undefined {
   } catch {
     return undefined;
   }
+  const sources = [url.searchParams, new URLSearchParams(url.hash.slice(1))];
+  const all = (key: string) => sources.flatMap((source) => source.getAll(key));
+  if (!RESULT_KEYS.some((key) => all(key).length)) return undefined;
+
   const found: Record<string, string> = {};
-  const sources = [url.searchParams, new URLSearchParams(url.hash.replace(/^#/, ''))];
-  for (const source of sources) {
-    for (const key of CALLBACK_KEYS) {
-      const value = source.get(key);
-      if (value !== null && value.length > 0 && value.length <= MAX_PARAM_LENGTH)
-        found[key] = value;
+  let malformed: string | undefined;
+  for (const key of CALLBACK_KEYS) {
+    const values = all(key);
+    const value = values[0];
+    if (value === undefined) continue;
+    if (key === 'error_description') {
+      if (value) found[key] = value.slice(0, MAX_PARAM_LENGTH);
+    } else if (values.length > 1 || !value || value.length > MAX_PARAM_LENGTH) {
+      malformed ??= key;
+    } else {
+      found[key] = value;
     }
   }
-  return hasCallbackResult(found) ? (found as CallbackParams) : undefined;
+  if (!malformed) return found;
+  return {
+    error: 'invalid_request',
+    error_description: `The answer carried a repeated, empty or oversized "${malformed}" parameter.`,
+    ...(found['state'] ? { state: found['state'] } : {}),
+    malformed,
+  };
 }
 
 /** A result needs at least a `code`, an `error` or a `status_code`; a lone `state` is nothing. */

@@ -30,9 +30,13 @@ export interface ConnectOptions {
   mode?: Mode | undefined;
   /** Origins whose messages count; default: the origin of `redirectUri`. */
   allowedOrigins?: readonly string[] | string | undefined;
-  /** ms before the flow fails with `timeout` (default 300000). */
+  /**
+   * ms before the flow fails with `timeout` (default 300000). It covers everything the flow waits
+   * for: the `url-endpoint` request, the user, and the exchange. Clamped to 2^31−1 ms (~24.8 days,
+   * the longest a browser timer can wait).
+   */
   timeout?: number | undefined;
-  /** ms between URL polls (default 500). */
+  /** ms between URL polls (default 500; at least 10, at most the timeout). */
   pollInterval?: number | undefined;
   popupWidth?: number | undefined;
   popupHeight?: number | undefined;
@@ -90,18 +94,28 @@ export const DEFAULTS = {
   popupHeight: 600,
 } as const;
 
+/** The longest delay a browser timer honours (a longer one fires at once). */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
 const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
 
 function invalid(message: string): never {
   throw new ConnectError('invalid_config', message);
 }
 
-function number(name: string, value: number | undefined, fallback: number, min: number): number {
+/** A number option: below `min`, not a number or NaN is `invalid_config`; above `max` is clamped. */
+function number(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
     invalid(`${name} must be a number ≥ ${min}.`);
   }
-  return value;
+  return Math.min(value, max);
 }
 
 function safeUrl(name: string, value: string | undefined, base: string): string | undefined {
@@ -169,10 +183,17 @@ export function resolveConfig(
       ? [new URL(redirectUri).origin]
       : [];
 
-  const timeout = number('timeout', options.timeout, DEFAULTS.timeout, 1);
-  const pollInterval = number('poll-interval', options.pollInterval, DEFAULTS.pollInterval, 10);
-  const popupWidth = number('popup-width', options.popupWidth, DEFAULTS.popupWidth, 100);
-  const popupHeight = number('popup-height', options.popupHeight, DEFAULTS.popupHeight, 100);
+  const timeout = number('timeout', options.timeout, DEFAULTS.timeout, 1, MAX_DELAY_MS);
+  const pollInterval = number(
+    'poll-interval',
+    options.pollInterval,
+    DEFAULTS.pollInterval,
+    10,
+    Math.max(10, timeout),
+  );
+  // The popup is clamped to the screen when it opens (the flow layer knows the screen).
+  const popupWidth = number('popup-width', options.popupWidth, DEFAULTS.popupWidth, 100, 1e5);
+  const popupHeight = number('popup-height', options.popupHeight, DEFAULTS.popupHeight, 100, 1e5);
 
   let buildUrl = false;
   if (!resume && mode !== 'landing' && !resolveUrl && !urlEndpoint) {

@@ -1,3 +1,4 @@
+import { untilAborted } from './abort.js';
 import type { Completion } from './completion.js';
 import { ConnectError } from './errors.js';
 import type { ProviderId } from './providers/types.js';
@@ -36,7 +37,11 @@ export function exchangeBody(
  * a body that is not a JSON object, a network failure) is `exchange_failed`, carrying the backend's
  * own message when it sent one.
  */
-export async function postExchange(request: ExchangeRequest): Promise<Record<string, unknown>> {
+export function postExchange(request: ExchangeRequest): Promise<Record<string, unknown>> {
+  return untilAborted(exchange(request), request.signal);
+}
+
+async function exchange(request: ExchangeRequest): Promise<Record<string, unknown>> {
   let response: Response;
   try {
     response = await request.fetch(request.url, {
@@ -51,7 +56,7 @@ export async function postExchange(request: ExchangeRequest): Promise<Record<str
       ...(request.signal ? { signal: request.signal } : {}),
     });
   } catch (cause) {
-    if (request.signal?.aborted) throw cause;
+    if (request.signal?.aborted) throw request.signal.reason;
     throw new ConnectError('exchange_failed', 'The backend could not be reached.', { cause });
   }
   const text = await response.text().catch(() => '');

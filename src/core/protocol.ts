@@ -1,5 +1,37 @@
-/** Names shared by the callback page and its opener (kept free of zod so callback.ts stays tiny). */
+/**
+ * Names shared by the callback page and its opener, in one place (kept free of zod so the callback
+ * entry stays tiny).
+ */
 export const CALLBACK_MESSAGE_TYPE = 'oauth-connect:callback';
+/** The opener took the result: the callback page may close itself. */
 export const ACK_MESSAGE_TYPE = 'oauth-connect:ack';
-/** The BroadcastChannel name, and the prefix of the short-lived storage keys. */
+/** The flow that opened this popup has ended without this result: close, deliver nothing more. */
+export const DISMISS_MESSAGE_TYPE = 'oauth-connect:dismiss';
+
+/** The prefix of every name below: the shared BroadcastChannel is called exactly this. */
 export const CHANNEL_NAME = 'oauth-connect';
+
+/**
+ * The BroadcastChannel of one flow: named by its per-flow key, so only that flow listens on it.
+ * Without a key (a page that is not one of our popups), the shared channel, where only answers
+ * carrying a flow's `state` can count.
+ */
+export const channelName = (key?: string): string =>
+  key ? `${CHANNEL_NAME}:${key}` : CHANNEL_NAME;
+
+/**
+ * `sessionStorage` item holding the per-flow key, written by the opener into the `about:blank`
+ * popup before it leaves for the provider. Session storage belongs to the tab, so the callback page
+ * that this popup later shows finds it (through Cross-Origin-Opener-Policy too), and a tab that any
+ * other site navigated to the callback page does not.
+ */
+export const FLOW_KEY_ITEM = `${CHANNEL_NAME}:flow`;
+
+/** `sessionStorage` item holding this tab's pending redirect flow (one per tab). */
+export const PENDING_ITEM = `${CHANNEL_NAME}:pending`;
+
+/** `localStorage` items marking a flow key as dismissed (its flow ended without its result). */
+export const DISMISSED_PREFIX = `${CHANNEL_NAME}:dismissed:`;
+
+/** `localStorage` items carrying a message where BroadcastChannel is missing (removed at once). */
+export const MESSAGE_PREFIX = `${CHANNEL_NAME}:message:`;

@@ -1,4 +1,5 @@
-import { buildAuthorizeUrl, withState } from './authorize-url.js';
+import { untilAborted } from './abort.js';
+import { buildAuthorizeUrl, withEndpointState, withFlowState } from './authorize-url.js';
 import type { Expectation } from './completion.js';
 import type { ResolvedConfig } from './config.js';
 import { ConnectError } from './errors.js';
@@ -23,9 +24,12 @@ export interface PrepareContext {
 }
 
 /**
- * Makes a fresh state (and PKCE pair), then the URL to open: built from the preset, or obtained
- * from `resolveUrl` / `url-endpoint` / a full `authorize-url`. A URL obtained that way is checked
- * like any other (`https:` except loopback) and, for a code flow, must carry (or gets) our state.
+ * Makes the URL to open and what must come back from it, fresh for every flow (and every reopen):
+ * - built from the preset or `authorize-url` + `client-id`: our own `state` and PKCE pair;
+ * - a full `authorize-url` (no `client-id`): the same, replacing any `state` / challenge it carries;
+ * - from `resolveUrl` / `url-endpoint`: the partner backend's URL; the `state` it carries (or the
+ *   endpoint's `state` field) is the one expected back, and it must differ from every earlier one.
+ * Every URL is checked like any other (`https:` except loopback).
  */
 export async function prepareRequest(
   config: ResolvedConfig,
@@ -33,19 +37,24 @@ export async function prepareRequest(
 ): Promise<PreparedRequest> {
   const state = createState(context.crypto);
   const code = config.preset.completion === 'code';
+  const endpoint = Boolean(config.resolveUrl || config.urlEndpoint);
 
-  if (config.buildUrl && config.authorizeUrl && config.clientId) {
+  if (code && !endpoint) {
+    if (!config.authorizeUrl) throw new ConnectError('invalid_config', 'Nothing to open.');
     const pkce = config.pkce ? await createPkcePair(context.crypto) : undefined;
+    const url = config.buildUrl
+      ? buildAuthorizeUrl({
+          authorizeUrl: config.authorizeUrl,
+          clientId: config.clientId ?? '',
+          redirectUri: config.redirectUri,
+          scope: config.scope,
+          state,
+          codeChallenge: pkce?.codeChallenge,
+          extraParams: config.extraParams,
+        })
+      : withFlowState(config.authorizeUrl, state, pkce?.codeChallenge);
     return {
-      url: buildAuthorizeUrl({
-        authorizeUrl: config.authorizeUrl,
-        clientId: config.clientId,
-        redirectUri: config.redirectUri,
-        scope: config.scope,
-        state,
-        codeChallenge: pkce?.codeChallenge,
-        extraParams: config.extraParams,
-      }),
+      url,
       expectation: {
         completion: 'code',
         state,
@@ -58,9 +67,10 @@ export async function prepareRequest(
   let raw: string;
   let endpointState: string | undefined;
   if (config.resolveUrl) {
-    raw = await config.resolveUrl();
-    if (typeof raw !== 'string')
+    raw = await untilAborted(config.resolveUrl(), context.signal);
+    if (typeof raw !== 'string') {
       throw new ConnectError('invalid_config', 'resolveUrl gave no URL.');
+    }
   } else if (config.urlEndpoint) {
     const answer = await fetchUrlFromEndpoint({
       fetch: context.fetch,
@@ -90,9 +100,24 @@ export async function prepareRequest(
   }
   const stated = endpointState
     ? { url: safe.toString(), state: endpointState }
-    : withState(safe.toString(), state);
+    : withEndpointState(safe.toString(), state);
+  if (stated.state !== state) expectFresh(stated.state);
   return {
     url: stated.url,
     expectation: { completion: 'code', state: stated.state, redirectUri: config.redirectUri },
   };
+}
+
+/** The states partner backends handed out in this page: one that comes back is not fresh. */
+const endpointStates = new Set<string>();
+
+function expectFresh(state: string): void {
+  if (endpointStates.has(state)) {
+    throw new ConnectError(
+      'invalid_config',
+      'url-endpoint / resolveUrl gave a state it gave before: it must be fresh for every flow.',
+    );
+  }
+  endpointStates.add(state);
+  if (endpointStates.size > 64) endpointStates.delete(endpointStates.values().next().value!);
 }

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import type { CallbackParams } from './callback-params.js';
-import { ACK_MESSAGE_TYPE, CALLBACK_MESSAGE_TYPE } from './protocol.js';
+import { CALLBACK_MESSAGE_TYPE } from './protocol.js';
 
 const param = z.string().check(z.minLength(1), z.maxLength(4096));
 
@@ -15,53 +15,55 @@ export const callbackParamsSchema = z.object({
   error: z.optional(param),
   error_description: z.optional(z.string().check(z.maxLength(4096))),
   status_code: z.optional(param),
+  malformed: z.optional(param),
 });
-
-export { ACK_MESSAGE_TYPE, CALLBACK_MESSAGE_TYPE, CHANNEL_NAME } from './protocol.js';
 
 /** What `completeCallback()` sends (postMessage, BroadcastChannel, storage event). */
 export const callbackMessageSchema = z.object({
   type: z.literal(CALLBACK_MESSAGE_TYPE),
+  /** This delivery, so the opener can acknowledge it. */
   id: param,
-  /** When the callback page sent it (ms since epoch): a flow ignores answers older than itself. */
-  at: z.optional(z.number()),
+  /** The per-flow key found in the popup tab's sessionStorage, if any. */
+  key: z.optional(param),
   params: callbackParamsSchema,
 });
 export type CallbackMessage = z.infer<typeof callbackMessageSchema>;
 
-/** The opener's acknowledgement, letting the callback page close itself. */
-export const ackMessageSchema = z.object({ type: z.literal(ACK_MESSAGE_TYPE), id: param });
-export type AckMessage = z.infer<typeof ackMessageSchema>;
-
 /** b.well's completion page posts bare strings. */
 const bwellMessageSchema = z.enum(['status-success', 'status-failure']);
+
+/** A message as the flow reads it: the answer, and the delivery id and key of our envelope. */
+export interface ParsedMessage {
+  readonly params: CallbackParams;
+  readonly id?: string | undefined;
+  readonly key?: string | undefined;
+}
 
 /**
  * Reads a `message` event's data from an allowed origin and our popup: our callback envelope,
  * b.well's strings, or a bare params object. Anything else → undefined (ignored silently).
  */
-export function parseWindowMessage(data: unknown): CallbackParams | undefined {
-  const envelope = callbackMessageSchema.safeParse(data);
-  if (envelope.success) return clean(envelope.data.params);
+export function parseWindowMessage(data: unknown): ParsedMessage | undefined {
+  const envelope = parseChannelMessage(data);
+  if (envelope) return envelope;
   const bwell = bwellMessageSchema.safeParse(data);
   if (bwell.success) {
-    return { status_code: bwell.data === 'status-success' ? 'success' : 'error' };
+    return { params: { status_code: bwell.data === 'status-success' ? 'success' : 'error' } };
   }
   if (typeof data === 'object' && data !== null && !('type' in data)) {
     const bare = callbackParamsSchema.safeParse(data);
-    if (bare.success) return clean(bare.data);
+    const params = bare.success ? clean(bare.data) : undefined;
+    if (params) return { params };
   }
   return undefined;
 }
 
 /** A channel / storage message: only our envelope counts there. */
-export function parseChannelMessage(
-  data: unknown,
-): { id: string; at: number | undefined; params: CallbackParams } | undefined {
+export function parseChannelMessage(data: unknown): ParsedMessage | undefined {
   const envelope = callbackMessageSchema.safeParse(data);
   if (!envelope.success) return undefined;
   const params = clean(envelope.data.params);
-  return params ? { id: envelope.data.id, at: envelope.data.at, params } : undefined;
+  return params ? { id: envelope.data.id, key: envelope.data.key, params } : undefined;
 }
 
 function clean(params: z.infer<typeof callbackParamsSchema>): CallbackParams | undefined {
@@ -79,9 +81,9 @@ export const urlEndpointResponseSchema = z.object({
   state: z.optional(param),
 });
 
-/** The pending redirect flow kept in sessionStorage. */
+/** The pending redirect flow kept in sessionStorage (one per tab: a tab leaves for one provider). */
 export const pendingFlowSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   provider: z.string(),
   completion: z.enum(['code', 'status']),
   state: z.optional(param),

@@ -1,3 +1,4 @@
+import { untilAborted } from './abort.js';
 import { ConnectError } from './errors.js';
 import type { FetchLike } from './exchange.js';
 import { urlEndpointResponseSchema } from './schemas.js';
@@ -6,13 +7,21 @@ import { urlEndpointResponseSchema } from './schemas.js';
  * Asks the partner backend for the URL to open (`POST url-endpoint` with
  * `{ provider, connectionId? }` → `{ "url": "…" }`).
  */
-export async function fetchUrlFromEndpoint(request: {
+export function fetchUrlFromEndpoint(
+  request: EndpointRequest,
+): Promise<{ url: string; state?: string | undefined }> {
+  return untilAborted(ask(request), request.signal);
+}
+
+interface EndpointRequest {
   readonly fetch: FetchLike;
   readonly url: string;
   readonly body: Readonly<Record<string, unknown>>;
   readonly credentials?: RequestCredentials;
   readonly signal?: AbortSignal;
-}): Promise<{ url: string; state?: string | undefined }> {
+}
+
+async function ask(request: EndpointRequest): Promise<{ url: string; state?: string | undefined }> {
   let response: Response;
   try {
     response = await request.fetch(request.url, {
@@ -23,7 +32,7 @@ export async function fetchUrlFromEndpoint(request: {
       ...(request.signal ? { signal: request.signal } : {}),
     });
   } catch (cause) {
-    if (request.signal?.aborted) throw cause;
+    if (request.signal?.aborted) throw request.signal.reason;
     throw new ConnectError('error', 'The URL endpoint could not be reached.', { cause });
   }
   if (!response.ok) {

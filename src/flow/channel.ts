@@ -1,55 +1,49 @@
-import type { CallbackParams } from '../core/callback-params.js';
-import { ACK_MESSAGE_TYPE, CHANNEL_NAME } from '../core/protocol.js';
-import { parseChannelMessage } from '../core/schemas.js';
+/**
+ * The opener's side of the callback page's second path, for when Cross-Origin-Opener-Policy has
+ * severed `window.opener`: a BroadcastChannel (same origin by construction) named by the flow's
+ * key, or the shared one; where BroadcastChannel is missing, same-origin `storage` events.
+ * Which messages count is decided in core/ownership, not here.
+ */
+import {
+  ACK_MESSAGE_TYPE,
+  DISMISSED_PREFIX,
+  DISMISS_MESSAGE_TYPE,
+  MESSAGE_PREFIX,
+} from '../core/protocol.js';
+import { parseChannelMessage, type ParsedMessage } from '../core/schemas.js';
 import { listen, onAbort } from './lifetime.js';
 
-export interface ChannelListenerOptions {
-  readonly window: Window;
-  readonly onMessage: (params: CallbackParams, id: string) => void;
-  /** Answers sent before this time (ms since epoch) belong to an earlier flow. */
-  readonly since: number;
-  readonly signal: AbortSignal;
-}
+const hasBroadcastChannel = () => typeof BroadcastChannel === 'function';
 
-/** Callback message ids already taken by a flow of this page (by any path): never taken twice. */
-const consumed = new Set<string>();
-
-export function markConsumed(id: string): void {
-  consumed.add(id);
-  if (consumed.size > 100) consumed.delete(consumed.values().next().value as string);
-}
-
-/**
- * The second path from the callback page, for when Cross-Origin-Opener-Policy has severed
- * `window.opener`: a `BroadcastChannel` (same origin by construction) and, where that is missing,
- * same-origin `storage` events. The caller binds each message to its flow by `state`.
- */
-export function listenOnChannel(options: ChannelListenerOptions): void {
-  const { signal } = options;
+/** Delivers our callback envelopes posted on channel `name` until `signal` aborts. */
+export function listenOnChannel(
+  win: Window,
+  name: string,
+  onMessage: (message: ParsedMessage) => void,
+  signal: AbortSignal,
+): void {
   if (signal.aborted) return;
   const deliver = (data: unknown) => {
-    const parsed = parseChannelMessage(data);
-    if (!parsed || consumed.has(parsed.id)) return;
-    // A genuine answer is sent after its flow began (the flow made its state); one sent before
-    // belongs to an earlier flow, e.g. a storage event delivered late.
-    if (parsed.at !== undefined && parsed.at < options.since) return;
-    options.onMessage(parsed.params, parsed.id);
+    const message = parseChannelMessage(data);
+    if (message) onMessage(message);
   };
-  if (typeof BroadcastChannel === 'function') {
-    const channel = new BroadcastChannel(CHANNEL_NAME);
+  if (hasBroadcastChannel()) {
+    const channel = new BroadcastChannel(name);
     channel.onmessage = (event: MessageEvent) => deliver(event.data);
     onAbort(signal, () => {
       channel.onmessage = null;
       channel.close();
     });
+    return;
   }
   listen(
-    options.window,
+    win,
     'storage',
     (event) => {
-      if (!event.key?.startsWith(`${CHANNEL_NAME}:`) || !event.newValue) return;
+      if (!event.key?.startsWith(MESSAGE_PREFIX) || !event.newValue) return;
       try {
-        deliver(JSON.parse(event.newValue));
+        const item = JSON.parse(event.newValue) as { channel?: unknown; data?: unknown };
+        if (item.channel === name) deliver(item.data);
       } catch {
         // not JSON: not ours
       }
@@ -58,10 +52,50 @@ export function listenOnChannel(options: ChannelListenerOptions): void {
   );
 }
 
-/** Tells the callback page that its result arrived, so it may close itself. */
-export function acknowledge(id: string): void {
-  if (typeof BroadcastChannel !== 'function') return;
-  const channel = new BroadcastChannel(CHANNEL_NAME);
-  channel.postMessage({ type: ACK_MESSAGE_TYPE, id });
-  channel.close();
+/** Posts `data` on channel `name` (a storage event where BroadcastChannel is missing). */
+export function postOnChannel(win: Window, name: string, data: unknown): void {
+  if (hasBroadcastChannel()) {
+    const channel = new BroadcastChannel(name);
+    channel.postMessage(data);
+    channel.close();
+    return;
+  }
+  try {
+    const key = `${MESSAGE_PREFIX}${Math.random().toString(36).slice(2)}`;
+    win.localStorage.setItem(key, JSON.stringify({ channel: name, data }));
+    win.localStorage.removeItem(key);
+  } catch {
+    // storage blocked: the opener closes what it can
+  }
+}
+
+/** Tells the callback page that its result was taken, so it may close itself. */
+export function acknowledge(win: Window, name: string, id: string): void {
+  postOnChannel(win, name, { type: ACK_MESSAGE_TYPE, id });
+}
+
+/** How long a dismissal is remembered: a late answer after that holds an expired code anyway. */
+const DISMISSED_FOR_MS = 60 * 60 * 1000;
+
+/**
+ * The flow that owns `key` ended without its result (cancel, timeout, reopen, the page leaving):
+ * a callback page of that key that is open now closes at once, and one that opens later (the user
+ * finishing in a window the opener could no longer close) closes itself without delivering. The
+ * mark holds no code and no state; expired marks are pruned on each write.
+ */
+export function dismiss(win: Window, name: string, key: string): void {
+  postOnChannel(win, name, { type: DISMISS_MESSAGE_TYPE });
+  try {
+    const store = win.localStorage;
+    const now = Date.now();
+    for (let i = store.length - 1; i >= 0; i--) {
+      const item = store.key(i);
+      if (item?.startsWith(DISMISSED_PREFIX) && Number(store.getItem(item)) < now) {
+        store.removeItem(item);
+      }
+    }
+    store.setItem(`${DISMISSED_PREFIX}${key}`, String(now + DISMISSED_FOR_MS));
+  } catch {
+    // storage blocked: the channel message above is all we can do
+  }
 }

@@ -1,35 +1,61 @@
-import { parseCallbackUrl, stripCallbackParams } from '../core/callback-params.js';
-import { judgeCallback, type CodeCompletion } from '../core/completion.js';
-import type { ResolvedConfig } from '../core/config.js';
 import { ConnectError } from '../core/errors.js';
+import { claimReturn } from '../core/ownership.js';
 import { parseSafeUrl } from '../core/url-safety.js';
+import type { FlowRun, ReturnClaimant, Runner, Started, Taken } from './runner.js';
+import { takeFromUrl } from './url-answer.js';
 
 /**
- * Landing mode (Hint InstantOn): the provider sent the user here with `?code=`. Takes the code
- * from the URL and scrubs it from the address bar with `history.replaceState` at once, before any
- * await, so neither a re-render, a second element, nor a reload can exchange it again.
- * Returns undefined when the URL carries no answer (a plain visit).
+ * Landing mode (Hint InstantOn): the provider sent the user to this page with `?code=` (and no
+ * `state`: Hint's redirect carries none). There is nothing to click; starting it takes the code.
  */
-export function takeLandingCode(win: Window, config: ResolvedConfig): CodeCompletion | undefined {
-  const href = win.location.href;
-  const params = parseCallbackUrl(href);
-  if (!params || (!params.code && !params.error)) return undefined;
-  win.history.replaceState(win.history.state, '', stripCallbackParams(href));
+export const landingRunner: Runner = {
+  start(run: FlowRun): Started {
+    const { provider, landingPath } = run.config;
+    const taken = takeLandingCode(run.window, { provider, mode: 'landing', landingPath });
+    const outcome =
+      taken?.outcome ??
+      new ConnectError('error', "There is no authorization code in this page's URL.");
+    return {
+      completion:
+        outcome instanceof ConnectError ? Promise.reject(outcome) : Promise.resolve(outcome),
+    };
+  },
+  resume: takeLandingCode,
+};
 
+/**
+ * Takes a stateless `?code=` from this page's URL (a URL carrying `state` is some flow's return,
+ * never a landing code), scrubbing it at once. A code it cannot take (repeated, empty, over 4 KB)
+ * fails with `error`, and is scrubbed all the same. A code on a path other than `landingPath`, or on a
+ * page that is not `https:`, fails with `invalid_config` (Hint: "validate the redirect target").
+ */
+export function takeLandingCode(win: Window, claimant: ReturnClaimant): Taken | undefined {
+  const { landingPath } = claimant;
+  const taken = takeFromUrl(win, (params) => claimReturn(params, undefined, claimant));
+  if (!taken) return undefined;
+  const { params, href } = taken;
   if (!parseSafeUrl(href)) {
-    throw new ConnectError(
-      'invalid_config',
-      'An authorization code may only land on an https: page.',
-    );
+    return {
+      outcome: new ConnectError(
+        'invalid_config',
+        'An authorization code may only land on an https: page.',
+      ),
+    };
   }
-  if (config.landingPath && new URL(href).pathname !== config.landingPath) {
-    throw new ConnectError(
-      'invalid_config',
-      `The code landed on an unexpected path (expected ${config.landingPath}).`,
-    );
+  if (landingPath && new URL(href).pathname !== landingPath) {
+    return {
+      outcome: new ConnectError(
+        'invalid_config',
+        `The code landed on an unexpected path (expected ${landingPath}).`,
+      ),
+    };
   }
-  const verdict = judgeCallback(params, { completion: 'code' });
-  if (verdict.kind === 'failure') throw verdict.error;
-  if (verdict.kind === 'ignore' || !('code' in verdict.completion)) return undefined;
-  return { code: verdict.completion.code };
+  if (!params.code) {
+    return {
+      outcome: new ConnectError('error', params.error_description ?? 'The code cannot be taken.', {
+        error: params.error ?? 'invalid_request',
+      }),
+    };
+  }
+  return { outcome: { code: params.code } };
 }

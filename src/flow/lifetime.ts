@@ -2,6 +2,7 @@
  * Small helpers that tie a listener, timer, interval or channel to an AbortSignal, so aborting a
  * flow's controller tears all of it down (and does so explicitly, which the tests can observe).
  */
+import { MAX_DELAY_MS } from '../core/config.js';
 
 /**
  * Runs `dispose` once when `signal` aborts (at once if it already has). Returns a function that
@@ -16,32 +17,39 @@ export function onAbort(signal: AbortSignal, dispose: () => void): () => void {
   return () => signal.removeEventListener('abort', dispose);
 }
 
-export function listen<K extends keyof WindowEventMap>(
-  target: Window,
+type Events<T> = T extends Window ? WindowEventMap : T extends Document ? DocumentEventMap : never;
+
+export function listen<T extends Window | Document, K extends keyof Events<T> & string>(
+  target: T,
   type: K,
-  handler: (event: WindowEventMap[K]) => void,
+  handler: (event: Events<T>[K]) => void,
   signal: AbortSignal,
 ): void {
   if (signal.aborted) return;
-  target.addEventListener(type, handler);
-  onAbort(signal, () => target.removeEventListener(type, handler));
+  const listener = handler as unknown as EventListener;
+  target.addEventListener(type, listener);
+  onAbort(signal, () => target.removeEventListener(type, listener));
 }
+
+/** A delay a browser timer honours: 0 to 2^31−1 ms (a longer one would fire at once). */
+const delay = (ms: number) => Math.min(Math.max(0, ms), MAX_DELAY_MS);
 
 export function every(ms: number, tick: () => void, signal: AbortSignal): void {
   if (signal.aborted) return;
-  const id = setInterval(tick, ms);
+  const id = setInterval(tick, delay(ms));
   onAbort(signal, () => clearInterval(id));
 }
 
 export function after(ms: number, fire: () => void, signal: AbortSignal): void {
   if (signal.aborted) return;
-  const id = setTimeout(fire, ms);
+  const id = setTimeout(fire, delay(ms));
   onAbort(signal, () => clearTimeout(id));
 }
 
-/** A child signal that aborts with its parent but can also be aborted alone. */
+/** A controller that aborts with its parent but can also be aborted alone (one popup attempt). */
 export function childController(parent: AbortSignal): AbortController {
   const child = new AbortController();
-  onAbort(parent, () => child.abort(parent.reason));
+  const forget = onAbort(parent, () => child.abort(parent.reason));
+  child.signal.addEventListener('abort', forget, { once: true });
   return child;
 }

@@ -1,185 +1,242 @@
 import type { CallbackParams } from '../core/callback-params.js';
 import { judgeCallback, type Completion, type Expectation } from '../core/completion.js';
-import type { ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
-import type { PreparedRequest } from '../core/request.js';
-import { sameState } from '../core/state.js';
-import { isOnlyPendingFlow, registerFlow } from './active-flows.js';
-import { acknowledge, listenOnChannel, markConsumed } from './channel.js';
-import { after, every, onAbort } from './lifetime.js';
-import { listenForMessages } from './message-listener.js';
-import { closePopup, isClosed, navigatePopup, openPopup } from './popup.js';
+import { isOurs, type Arrival } from '../core/ownership.js';
+import { channelName, FLOW_KEY_ITEM } from '../core/protocol.js';
+import { randomToken } from '../core/random.js';
+import { parseWindowMessage, type ParsedMessage } from '../core/schemas.js';
+import { acknowledge, dismiss, listenOnChannel } from './channel.js';
+import { childController, every, listen } from './lifetime.js';
+import { closePopup, giveKey, isClosed, navigatePopup, openPopup } from './popup.js';
+import { watchPresence, type Presence } from './presence.js';
+import type { FlowRun, Started } from './runner.js';
 import { pollPopupUrl } from './url-poller.js';
 
-/** A handle that reads closed sooner than this after navigating was severed by COOP, not closed. */
-export const SEVERED_WITHIN_MS = 1500;
-/** After a real close, how long a late result may still arrive before `cancelled`. */
-export const CLOSE_GRACE_MS = 1000;
+/** After the user is back on this page with the sign-in window gone: the wait for a late answer. */
+export const BACK_GRACE_MS = 1000;
 const CLOSE_CHECK_MS = 100;
 
-export type PopupPhase = 'opening' | 'waiting' | 'severed';
-
-export interface PopupFlowOptions {
-  readonly window: Window;
-  readonly config: ResolvedConfig;
-  /** The popup, opened (about:blank) synchronously in the click. */
+/** One sign-in window and what binds its answer: a new one for every Reopen. */
+interface Attempt {
+  readonly key: string;
   readonly popup: Window;
-  /** The URL to open and what to expect, computed after the popup opened. */
-  readonly prepare: (signal: AbortSignal) => Promise<PreparedRequest>;
-  readonly signal: AbortSignal;
-  readonly onPhase?: ((phase: PopupPhase) => void) | undefined;
+  /** Its own listeners (the channel named by its key). */
+  readonly scope: AbortController;
+  expectation?: Expectation;
+  /** Sent to the provider: from then on, a closed handle is not proof of a cancel. */
+  navigated: boolean;
+  /** Its answer was taken (acknowledged): nothing to dismiss. */
+  taken: boolean;
 }
 
-/**
- * One popup flow: navigates the popup, then waits for the first valid completion from any path
- * (postMessage from the popup, the BroadcastChannel / storage path, or reading the popup's URL),
- * or for the timeout, a real close, or an abort. Whatever ends it tears down every listener, timer,
- * interval and channel, and closes the popup.
- */
-export class PopupFlow {
-  readonly completion: Promise<Completion>;
-  /** Aborted when the flow ends, whichever way: tears down everything the flow set up. */
-  private readonly lifetime = new AbortController();
-  private popup: Window | null;
-  private url: string | undefined;
-  private navigatedAt = 0;
-  private closedSince = 0;
-  private severed = false;
+/** Flows showing the Reopen / Cancel offer: starting a new flow ends them (the user started again). */
+const offering = new Set<PopupFlow>();
 
-  constructor(private readonly options: PopupFlowOptions) {
-    this.popup = options.popup;
-    this.completion = this.run();
+/**
+ * A popup flow (`popup` and `polling` modes): navigates the popup opened in the click, then waits
+ * for the first answer that is ours (core/ownership) from any path — postMessage from the popup, the
+ * per-flow BroadcastChannel (or storage event), reading the popup's URL — or for the flow's
+ * deadline, a proven cancel, or an abort.
+ *
+ * Closing is not cancelling until proven: Cross-Origin-Opener-Policy can make the handle read
+ * closed on any page of the flow while the user is still signing in. A closed handle after the
+ * popup left for the provider shows the Reopen / Cancel offer and keeps listening; the flow fails
+ * `cancelled` only on Cancel, a new start, or the user back on this page (focus / visibility) with
+ * no answer after {@link BACK_GRACE_MS}. A handle closed before it was navigated is a plain cancel.
+ */
+export class PopupFlow implements Started {
+  readonly completion: Promise<Completion>;
+  private readonly lifetime: AbortController;
+  private readonly presence: Presence;
+  private attempt: Attempt;
+  private closedAt = 0;
+  private settle: (outcome: Completion | ConnectError) => void = () => undefined;
+
+  constructor(
+    private readonly run: FlowRun,
+    popup: Window,
+  ) {
+    for (const flow of offering) {
+      flow.end(new ConnectError('cancelled', 'A new connection was started.'));
+    }
+    this.lifetime = childController(run.signal);
+    const signal = this.lifetime.signal;
+    this.completion = new Promise<Completion>((resolve, reject) => {
+      this.settle = (outcome) => {
+        if (signal.aborted) return;
+        if (outcome instanceof ConnectError) reject(outcome);
+        else resolve(outcome);
+        this.lifetime.abort();
+      };
+      // Whatever ends the flow (its answer, the deadline, a cancel) ends the attempt too.
+      signal.addEventListener('abort', () => {
+        offering.delete(this);
+        this.retire(this.attempt);
+        reject(toConnectError(run.signal.reason ?? new ConnectError('cancelled', 'Cancelled.')));
+      });
+    });
+    this.presence = watchPresence(run.window, signal);
+    this.attempt = this.begin(popup);
+    this.listen(signal);
   }
 
   /**
-   * Opens the provider page again (same request, same state) after a severed handle. Call it
-   * synchronously from a click. Returns false if the popup was blocked or nothing is pending.
+   * Opens the sign-in window again, as a new attempt (new popup, key, `state` and PKCE pair): the
+   * old window's answer is dismissed. Call it synchronously in a click. False if it was blocked.
    */
   reopen(): boolean {
-    if (!this.url || this.lifetime.signal.aborted) return false;
-    const popup = openPopup(this.url, this.size, this.options.window);
+    if (this.lifetime.signal.aborted) return false;
+    const { config, window: win } = this.run;
+    const popup = openPopup(
+      'about:blank',
+      { width: config.popupWidth, height: config.popupHeight },
+      win,
+    );
     if (!popup) return false;
-    closePopup(this.popup);
-    this.popup = popup;
-    this.navigatedAt = Date.now();
-    this.closedSince = 0;
-    this.severed = false;
-    this.options.onPhase?.('waiting');
+    this.retire(this.attempt);
+    offering.delete(this);
+    this.closedAt = 0;
+    this.attempt = this.begin(popup);
     return true;
   }
 
-  private get size() {
-    return { width: this.options.config.popupWidth, height: this.options.config.popupHeight };
+  private end(error: ConnectError): void {
+    this.settle(error);
   }
 
-  private async run(): Promise<Completion> {
-    const { config, window: win } = this.options;
-    const signal = this.lifetime.signal;
-    onAbort(this.options.signal, () => this.lifetime.abort(this.options.signal.reason));
-    const token = registerFlow(signal);
-    const startedAt = Date.now();
-    let expectation: Expectation | undefined;
-
-    try {
-      return await new Promise<Completion>((resolve, reject) => {
-        const settle = (outcome: Completion | ConnectError) => {
-          if (signal.aborted) return;
-          if (outcome instanceof ConnectError) reject(outcome);
-          else resolve(outcome);
-          this.lifetime.abort();
+  /** Listeners that live as long as the flow: messages, URL reads, close checks, leaving the page. */
+  private listen(signal: AbortSignal): void {
+    const { config, window: win } = this.run;
+    listen(
+      win,
+      'message',
+      (event) => {
+        const arrival: Arrival = {
+          via: 'message',
+          origin: event.origin,
+          fromPopup: event.source !== null && event.source === this.attempt.popup,
         };
-        onAbort(signal, () => reject(new ConnectError('cancelled', 'The flow was cancelled.')));
+        if (!this.owns(arrival)) return;
+        const message = parseWindowMessage(event.data);
+        if (message) this.consider(message);
+      },
+      signal,
+    );
+    pollPopupUrl({
+      popup: () => this.attempt.popup,
+      interval: config.pollInterval,
+      onParams: (params: CallbackParams) => {
+        if (this.owns({ via: 'popup-url' })) this.consider({ params });
+      },
+      signal,
+    });
+    every(CLOSE_CHECK_MS, () => this.checkClosed(), signal);
+    listen(
+      win,
+      'pagehide',
+      () =>
+        this.end(
+          new ConnectError('cancelled', 'The page was left before the connection completed.'),
+        ),
+      signal,
+    );
+  }
 
-        const consider = (params: CallbackParams, id: string | undefined, fromChannel: boolean) => {
-          if (!expectation || signal.aborted) return;
-          if (fromChannel && !this.ownsChannelMessage(params, expectation, token)) return;
-          const verdict = judgeCallback(params, expectation);
-          if (verdict.kind === 'ignore') return;
-          if (id) {
-            markConsumed(id);
-            acknowledge(id);
-          }
-          settle(verdict.kind === 'success' ? verdict.completion : verdict.error);
-        };
+  /** Starts an attempt in `popup` (open, about:blank): key, channel, fresh request, navigation. */
+  private begin(popup: Window): Attempt {
+    const { window: win, config } = this.run;
+    const attempt: Attempt = {
+      key: randomToken(32),
+      popup,
+      scope: childController(this.lifetime.signal),
+      navigated: false,
+      taken: false,
+    };
+    giveKey(popup, FLOW_KEY_ITEM, attempt.key);
+    const onBroadcast = (message: ParsedMessage) => {
+      if (this.owns({ via: 'broadcast', key: message.key, params: message.params }, attempt)) {
+        this.consider(message, attempt);
+      }
+    };
+    listenOnChannel(win, channelName(attempt.key), onBroadcast, attempt.scope.signal);
+    if (config.preset.completion === 'code') {
+      // a callback page that could not read its key still proves itself with our state
+      listenOnChannel(win, channelName(), onBroadcast, attempt.scope.signal);
+    }
+    this.run.phase('opening');
+    this.run.prepare().then(
+      (prepared) => {
+        if (attempt.scope.signal.aborted) return;
+        if (isClosed(popup)) {
+          this.end(new ConnectError('cancelled', 'The sign-in window was closed.'));
+          return;
+        }
+        attempt.expectation = prepared.expectation;
+        navigatePopup(popup, prepared.url);
+        attempt.navigated = true;
+        this.run.phase('waiting');
+      },
+      (error: unknown) => {
+        if (!attempt.scope.signal.aborted) this.end(toConnectError(error));
+      },
+    );
+    return attempt;
+  }
 
-        listenForMessages({
-          window: win,
-          allowedOrigins: config.allowedOrigins,
-          source: () => this.popup,
-          onParams: (params, id) => consider(params, id, false),
-          signal,
-        });
-        listenOnChannel({
-          window: win,
-          since: startedAt,
-          onMessage: (params, id) => consider(params, id, true),
-          signal,
-        });
-        pollPopupUrl({
-          popup: () => this.popup,
-          interval: config.pollInterval,
-          onParams: (params) => consider(params, undefined, false),
-          signal,
-        });
-        every(CLOSE_CHECK_MS, () => this.checkClosed(expectation !== undefined, settle), signal);
-        after(
-          config.timeout,
-          () => settle(new ConnectError('timeout', `No answer within ${config.timeout} ms.`)),
-          signal,
-        );
+  private owns(arrival: Arrival, attempt = this.attempt): boolean {
+    const { expectation, key } = attempt;
+    if (attempt !== this.attempt || !expectation) return false;
+    return isOurs(arrival, {
+      allowedOrigins: this.run.config.allowedOrigins,
+      key,
+      state: expectation.state,
+    });
+  }
 
-        this.options.onPhase?.('opening');
-        this.options.prepare(signal).then(
-          (prepared) => {
-            if (signal.aborted) return;
-            if (isClosed(this.popup)) {
-              settle(new ConnectError('cancelled', 'The popup was closed.'));
-              return;
-            }
-            expectation = prepared.expectation;
-            this.url = prepared.url;
-            navigatePopup(this.popup as Window, prepared.url);
-            this.navigatedAt = Date.now();
-            this.options.onPhase?.('waiting');
-          },
-          (error: unknown) => settle(toConnectError(error)),
-        );
-      });
-    } finally {
-      this.lifetime.abort();
-      closePopup(this.popup);
+  /** An answer that is ours: judged; the first that decides anything ends the flow. */
+  private consider(message: ParsedMessage, attempt = this.attempt): void {
+    if (!attempt.expectation || this.lifetime.signal.aborted) return;
+    const verdict = judgeCallback(message.params, attempt.expectation);
+    if (verdict.kind === 'ignore') return;
+    attempt.taken = true;
+    if (message.id) acknowledge(this.run.window, channelName(message.key), message.id);
+    this.settle(verdict.kind === 'success' ? verdict.completion : verdict.error);
+  }
+
+  /** Ends an attempt: its listeners, its window, and (if its answer may still come) a dismissal. */
+  private retire(attempt: Attempt): void {
+    attempt.scope.abort();
+    const severed = isClosed(attempt.popup);
+    closePopup(attempt.popup);
+    if (attempt.navigated && !attempt.taken && severed) {
+      dismiss(this.run.window, channelName(attempt.key), attempt.key);
     }
   }
 
-  /**
-   * A channel message is ours when it carries our state; a stateless one only when this is the
-   * single pending flow of the page (see CONTRACT: "bound to its flow by state").
-   */
-  private ownsChannelMessage(
-    params: CallbackParams,
-    expected: Expectation,
-    token: symbol,
-  ): boolean {
-    if (expected.state !== undefined && params.state !== undefined) {
-      return sameState(expected.state, params.state);
-    }
-    if (params.code) return false;
-    return isOnlyPendingFlow(token);
-  }
-
-  private checkClosed(navigated: boolean, settle: (e: ConnectError) => void): void {
-    if (this.severed || !isClosed(this.popup)) return;
-    const now = Date.now();
-    if (navigated && this.closedSince === 0 && now - this.navigatedAt < SEVERED_WITHIN_MS) {
-      // Cross-Origin-Opener-Policy took the handle away; the user is still signing in.
-      this.severed = true;
-      this.options.onPhase?.('severed');
+  private checkClosed(): void {
+    const { popup, navigated } = this.attempt;
+    if (!isClosed(popup)) {
+      this.closedAt = 0;
       return;
     }
-    if (this.closedSince === 0) this.closedSince = now;
-    if (now - this.closedSince >= CLOSE_GRACE_MS) {
-      settle(
-        new ConnectError('cancelled', 'The popup was closed before the connection completed.'),
+    if (!navigated) {
+      this.end(new ConnectError('cancelled', 'The sign-in window was closed.'));
+      return;
+    }
+    const now = Date.now();
+    if (!this.closedAt) {
+      // The user closed it, or the browser took the handle away (COOP): not proof of a cancel.
+      this.closedAt = now;
+      offering.add(this);
+      this.run.phase('severed');
+    }
+    const back = this.presence.backSince();
+    if (back && now - Math.max(back, this.closedAt) >= BACK_GRACE_MS) {
+      this.end(
+        new ConnectError(
+          'cancelled',
+          'The sign-in window was closed before the connection completed.',
+        ),
       );
     }
   }

@@ -5,15 +5,22 @@ export interface PopupSize {
   readonly height: number;
 }
 
-/** `window.open` features for a popup of `size`, centred on the opener's window. */
+/**
+ * `window.open` features for a popup of `size`, no larger than the screen, centred on the opener's
+ * window.
+ */
 export function popupFeatures(size: PopupSize, win: Window = window): string {
+  const fit = (wanted: number, available: number | undefined) =>
+    Math.round(Math.min(wanted, available || wanted));
+  const width = fit(size.width, win.screen?.availWidth);
+  const height = fit(size.height, win.screen?.availHeight);
   const outerLeft = win.screenX ?? 0;
   const outerTop = win.screenY ?? 0;
-  const outerWidth = win.outerWidth || win.innerWidth || size.width;
-  const outerHeight = win.outerHeight || win.innerHeight || size.height;
-  const left = Math.max(0, Math.round(outerLeft + (outerWidth - size.width) / 2));
-  const top = Math.max(0, Math.round(outerTop + (outerHeight - size.height) / 2));
-  return `popup=yes,width=${size.width},height=${size.height},left=${left},top=${top},scrollbars=yes,resizable=yes`;
+  const outerWidth = win.outerWidth || win.innerWidth || width;
+  const outerHeight = win.outerHeight || win.innerHeight || height;
+  const left = Math.max(0, Math.round(outerLeft + (outerWidth - width) / 2));
+  const top = Math.max(0, Math.round(outerTop + (outerHeight - height) / 2));
+  return `popup=yes,width=${width},height=${height},left=${left},top=${top},scrollbars=yes,resizable=yes`;
 }
 
 /**
@@ -30,6 +37,20 @@ export function openPopup(url: string, size: PopupSize, win: Window = window): W
   }
   if (!popup || popup.closed) return null;
   return popup;
+}
+
+/**
+ * Writes the per-flow key into the `about:blank` popup's sessionStorage (same origin as us until it
+ * navigates). The tab keeps it when it comes back to our origin, so its callback page can prove which
+ * flow it belongs to. False when storage is blocked: then only `state` and the window binding count.
+ */
+export function giveKey(popup: Window, item: string, key: string): boolean {
+  try {
+    popup.sessionStorage.setItem(item, key);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Sends an open popup on to `url` (replacing its about:blank entry). */

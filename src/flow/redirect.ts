@@ -1,15 +1,11 @@
-import {
-  parseCallbackUrl,
-  stripCallbackParams,
-  type CallbackParams,
-} from '../core/callback-params.js';
-import { judgeCallback, type Completion } from '../core/completion.js';
-import type { ResolvedConfig } from '../core/config.js';
+import { judgeCallback } from '../core/completion.js';
 import { ConnectError } from '../core/errors.js';
-import type { PreparedRequest } from '../core/request.js';
+import { claimReturn } from '../core/ownership.js';
+import { PENDING_ITEM } from '../core/protocol.js';
 import { pendingFlowSchema, type PendingFlow } from '../core/schemas.js';
-
-const pendingKey = (provider: string) => `oauth-connect:pending:${provider}`;
+import { onAbort } from './lifetime.js';
+import type { FlowRun, ReturnClaimant, Runner, Started, Taken } from './runner.js';
+import { takeFromUrl } from './url-answer.js';
 
 function storage(win: Window): Storage | undefined {
   try {
@@ -19,124 +15,123 @@ function storage(win: Window): Storage | undefined {
   }
 }
 
-/**
- * Full-page redirect: keeps the pending flow (provider, state, verifier, return URL, created-at) in
- * `sessionStorage` (this tab only, gone with it) and leaves for the provider.
- */
-export function leaveForProvider(
-  win: Window,
-  config: ResolvedConfig,
-  prepared: PreparedRequest,
-): void {
-  const store = storage(win);
-  if (!store) {
-    throw new ConnectError(
-      'invalid_config',
-      'Redirect mode needs sessionStorage, which is blocked.',
-    );
+/** This tab's pending redirect flow, if one is stored and readable. */
+export function readPendingFlow(win: Window): PendingFlow | undefined {
+  const raw = storage(win)?.getItem(PENDING_ITEM);
+  if (!raw) return undefined;
+  try {
+    const parsed = pendingFlowSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
-  const pending: PendingFlow = {
-    v: 1,
-    provider: config.provider,
-    completion: prepared.expectation.completion,
-    ...(prepared.expectation.state ? { state: prepared.expectation.state } : {}),
-    ...(prepared.expectation.codeVerifier
-      ? { codeVerifier: prepared.expectation.codeVerifier }
-      : {}),
-    ...(prepared.expectation.redirectUri ? { redirectUri: prepared.expectation.redirectUri } : {}),
-    returnTo: win.location.href,
-    createdAt: Date.now(),
-    timeout: config.timeout,
-  };
-  store.setItem(pendingKey(config.provider), JSON.stringify(pending));
-  win.location.assign(prepared.url);
 }
 
-/** The answer found on a page the provider returned to, taken (and scrubbed) synchronously. */
-export interface RedirectReturn {
-  readonly params: CallbackParams;
-  readonly pending: PendingFlow | undefined;
-}
-
-/** Whether this tab holds a pending redirect flow for `provider`. */
-export function hasPendingFlow(win: Window, provider: string): boolean {
-  return Boolean(storage(win)?.getItem(pendingKey(provider)));
+function dropPendingFlow(win: Window): void {
+  storage(win)?.removeItem(PENDING_ITEM);
 }
 
 /**
- * Takes the provider's answer from this page's URL and the pending flow from storage, scrubbing
- * both at once (before any await), so a reload or a second element can never replay them.
+ * Redirect mode: full-page navigation. The pending flow (provider, state, verifier, return URL,
+ * created-at) waits in this tab's `sessionStorage` — one per tab, as a tab leaves for one provider
+ * at a time — and the page returned to resumes it.
+ */
+export const redirectRunner: Runner = {
+  start(run: FlowRun): Started {
+    const { window: win, config } = run;
+    run.phase('redirecting');
+    const completion = run.prepare().then((prepared) => {
+      const store = storage(win);
+      if (!store) {
+        throw new ConnectError(
+          'invalid_config',
+          'Redirect mode needs sessionStorage, which is blocked.',
+        );
+      }
+      const { state, codeVerifier, redirectUri, completion: kind } = prepared.expectation;
+      const pending: PendingFlow = {
+        v: 2,
+        provider: config.provider,
+        completion: kind,
+        ...(state ? { state } : {}),
+        ...(codeVerifier ? { codeVerifier } : {}),
+        ...(redirectUri ? { redirectUri } : {}),
+        returnTo: win.location.href,
+        createdAt: Date.now(),
+        timeout: config.timeout,
+      };
+      store.setItem(PENDING_ITEM, JSON.stringify(pending));
+      // The page is leaving. If it is still here when the flow ends (its deadline, a cancel, or Back
+      // from the provider restoring it from the back/forward cache), the pending flow goes with it.
+      onAbort(run.signal, () => {
+        const stored = readPendingFlow(win);
+        if (stored?.createdAt === pending.createdAt && stored.state === pending.state) {
+          dropPendingFlow(win);
+        }
+      });
+      win.location.assign(prepared.url);
+      return new Promise<never>(() => undefined);
+    });
+    return { completion };
+  },
+
+  resume: takeRedirectReturn,
+};
+
+/**
+ * Takes a redirect return from this page's URL if it belongs to `claimant` (core/ownership):
+ * this tab's pending flow is for its provider and matches the answer's `state` (or takes its
+ * stateless answer), or, for an element in explicit `redirect` mode, a return nobody here asked for.
+ * The URL is scrubbed and the pending flow cleared at once; anything else is left untouched.
  */
 export function takeRedirectReturn(
   win: Window,
-  provider: string,
+  claimant: ReturnClaimant,
   now = Date.now(),
-): RedirectReturn | undefined {
-  const params = parseCallbackUrl(win.location.href);
-  if (!params) {
-    dropExpiredPendingFlow(win, provider, now);
+): Taken | undefined {
+  const pending = readPendingFlow(win);
+  const taken = takeFromUrl(win, (params) => claimReturn(params, pending, claimant));
+  if (!taken) {
+    dropAbandoned(win, pending, now);
     return undefined;
   }
-  win.history.replaceState(win.history.state, '', stripCallbackParams(win.location.href));
-  const store = storage(win);
-  const raw = store?.getItem(pendingKey(provider)) ?? null;
-  store?.removeItem(pendingKey(provider));
-  let pending: PendingFlow | undefined;
-  if (raw) {
-    try {
-      const parsed = pendingFlowSchema.safeParse(JSON.parse(raw));
-      if (parsed.success && parsed.data.provider === provider) pending = parsed.data;
-    } catch {
-      pending = undefined;
-    }
+  if (taken.claim === 'orphan' || !pending) {
+    dropAbandoned(win, pending, now);
+    return {
+      outcome: new ConnectError(
+        'unauthorized',
+        'This answer belongs to no connection started in this browser tab (possible CSRF).',
+      ),
+    };
   }
-  return { params, pending };
-}
-
-/**
- * Judges a redirect return: no pending flow → `unauthorized` (an answer nobody asked for in this
- * tab); one older than its timeout → `expired`; otherwise the usual state check.
- */
-export function judgeRedirectReturn(
-  taken: RedirectReturn,
-  now = Date.now(),
-): { completion: Completion; returnTo: string } {
-  const { pending, params } = taken;
-  if (!pending) {
-    throw new ConnectError(
-      'unauthorized',
-      'No connection was started from this browser tab (possible CSRF).',
-    );
+  dropPendingFlow(win);
+  const deadline = pending.createdAt + pending.timeout;
+  if (now > deadline) {
+    return {
+      outcome: new ConnectError('expired', 'The connection took too long; please start again.'),
+    };
   }
-  if (now - pending.createdAt > pending.timeout) {
-    throw new ConnectError('expired', 'The connection took too long; please start again.');
-  }
-  const verdict = judgeCallback(params, {
+  const verdict = judgeCallback(taken.params, {
     completion: pending.completion,
     state: pending.state,
     codeVerifier: pending.codeVerifier,
     redirectUri: pending.redirectUri,
   });
-  if (verdict.kind === 'failure') throw verdict.error;
-  if (verdict.kind === 'ignore') {
-    throw new ConnectError('error', 'The provider returned without a result.');
-  }
-  return { completion: verdict.completion, returnTo: pending.returnTo };
+  const outcome =
+    verdict.kind === 'success'
+      ? verdict.completion
+      : verdict.kind === 'failure'
+        ? verdict.error
+        : new ConnectError('error', 'The provider returned without a result.');
+  return { outcome, returnTo: pending.returnTo, deadline };
 }
 
 /**
- * On a page without an answer: forgets a pending flow that can no longer finish (older than its
- * timeout, or unreadable). The user abandoned it; its verifier has no business staying in storage.
+ * On a page without an answer of ours: forgets a pending flow that can no longer finish (older than
+ * its timeout, or unreadable). The user abandoned it; its verifier has no business staying.
  */
-function dropExpiredPendingFlow(win: Window, provider: string, now: number): void {
-  const store = storage(win);
-  const raw = store?.getItem(pendingKey(provider));
+function dropAbandoned(win: Window, pending: PendingFlow | undefined, now: number): void {
+  const raw = storage(win)?.getItem(PENDING_ITEM);
   if (!raw) return;
-  try {
-    const parsed = pendingFlowSchema.safeParse(JSON.parse(raw));
-    if (parsed.success && now - parsed.data.createdAt <= parsed.data.timeout) return;
-  } catch {
-    // unreadable: drop it
-  }
-  store?.removeItem(pendingKey(provider));
+  if (!pending || now - pending.createdAt > pending.timeout) dropPendingFlow(win);
 }

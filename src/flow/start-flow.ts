@@ -1,33 +1,26 @@
-import { parseCallbackUrl } from '../core/callback-params.js';
 import type { Completion } from '../core/completion.js';
+import { untilAborted } from '../core/abort.js';
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import { exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
-import type { ProviderId } from '../core/providers/types.js';
+import type { Mode, ProviderId } from '../core/providers/types.js';
 import { prepareRequest } from '../core/request.js';
-import { isEmbeddedBrowser } from './environment.js';
-import { takeLandingCode } from './landing.js';
-import { onAbort } from './lifetime.js';
-import { openPopup } from './popup.js';
-import { PopupFlow } from './popup-flow.js';
-import {
-  hasPendingFlow,
-  judgeRedirectReturn,
-  leaveForProvider,
-  takeRedirectReturn,
-} from './redirect.js';
+import { landingRunner } from './landing.js';
+import { after, listen, onAbort } from './lifetime.js';
+import { popupRunner } from './popup-runner.js';
+import { redirectRunner } from './redirect.js';
+import type { FlowPhase, FlowRun, Runner, Taken } from './runner.js';
+
+export type { FlowPhase } from './runner.js';
 
 /** What `connect()` resolves with; also the `connected` event's detail. */
 export interface ConnectResult {
   readonly provider: ProviderId;
   /** Your exchange endpoint's JSON, or the completion itself without an exchange-url. */
   readonly result: Readonly<Record<string, unknown>>;
-  /** Redirect mode: the page where the user started the flow. */
+  /** Redirect mode: the page where the user started. */
   readonly returnTo?: string;
 }
-
-/** Where a running flow is; the element renders from it. */
-export type FlowPhase = 'opening' | 'waiting' | 'severed' | 'exchanging' | 'redirecting';
 
 export interface FlowContext {
   /** Aborting it cancels the flow (rejects with `cancelled`) and tears everything down. */
@@ -40,9 +33,17 @@ export interface FlowContext {
 export interface FlowHandle {
   readonly provider: ProviderId;
   readonly result: Promise<ConnectResult>;
-  /** After COOP severed the popup: open it again (call synchronously in a click). */
+  /** Opens the sign-in window again after its handle read closed (call it in a click). */
   reopen(): boolean;
 }
+
+/** One runner per mode. */
+const runners: Readonly<Record<Mode, Runner>> = {
+  popup: popupRunner,
+  polling: popupRunner,
+  redirect: redirectRunner,
+  landing: landingRunner,
+};
 
 /**
  * Starts a flow. Call it synchronously inside the user's click: the popup opens before anything
@@ -50,80 +51,18 @@ export interface FlowHandle {
  */
 export function startFlow(options: ConnectOptions, context: FlowContext = {}): FlowHandle {
   const win = context.window ?? window;
-  const provider = (options.provider ?? 'generic') as ProviderId;
   let config: ResolvedConfig;
   try {
     config = resolveConfig(options, win.location.href);
   } catch (error) {
-    return failedHandle(provider, error);
+    return failedHandle(providerOf(options), error);
   }
-  const { signal, settle } = flowScope(context);
-  const fetchFn = fetchOf(options, win);
-  const prepare = (s: AbortSignal) =>
-    prepareRequest(config, { fetch: fetchFn, signal: s, pageUrl: win.location.href });
-  const finish = (completion: Completion) =>
-    finishFlow(config, completion, fetchFn, signal, context.onPhase);
-
-  if (config.mode === 'landing') {
-    let completion: Completion | undefined;
-    try {
-      completion = takeLandingCode(win, config); // scrubs the URL synchronously
-    } catch (error) {
-      return failedHandle(config.provider, error);
-    }
-    if (!completion) {
-      return failedHandle(
-        config.provider,
-        new ConnectError('error', "There is no authorization code in this page's URL."),
-      );
-    }
-    return { provider: config.provider, result: settle(finish(completion)), reopen: () => false };
-  }
-
-  const redirect = (): FlowHandle => ({
-    provider: config.provider,
-    result: settle(
-      (async () => {
-        context.onPhase?.('redirecting');
-        const prepared = await prepare(signal);
-        leaveForProvider(win, config, prepared);
-        // The page is leaving; this promise only settles if the flow is cancelled meanwhile.
-        return new Promise<ConnectResult>((_, reject) =>
-          onAbort(signal, () => reject(new ConnectError('cancelled', 'The flow was cancelled.'))),
-        );
-      })(),
-    ),
-    reopen: () => false,
-  });
-  if (config.mode === 'redirect') return redirect();
-
-  const size = { width: config.popupWidth, height: config.popupHeight };
-  const popup = openPopup('about:blank', size, win);
-  if (!popup) {
-    const useRedirect =
-      config.fallback === 'redirect' ||
-      (config.fallback === 'auto' && isEmbeddedBrowser(win.navigator.userAgent));
-    if (useRedirect) return redirect();
-    return failedHandle(
-      config.provider,
-      new ConnectError(
-        'blocked',
-        'The popup was blocked. Allow popups for this site and try again.',
-      ),
-    );
-  }
-  const flow = new PopupFlow({
-    window: win,
-    config,
-    popup,
-    prepare,
-    signal,
-    onPhase: context.onPhase,
-  });
+  const run = flowRun(config, options, context, win, Date.now() + config.timeout);
+  const started = runners[config.mode].start(run);
   return {
     provider: config.provider,
-    result: settle(flow.completion.then(finish)),
-    reopen: () => flow.reopen(),
+    result: run.settle(started.completion.then((completion) => finish(run, completion))),
+    reopen: () => started.reopen?.() ?? false,
   };
 }
 
@@ -136,99 +75,126 @@ export function connect(options: ConnectOptions, signal?: AbortSignal): Promise<
 }
 
 /**
- * On page load: finishes a flow that came back to this page — a redirect-mode return (for a
- * provider with a pending flow in this tab, or any return when `mode` is `redirect`) or a landing
- * code (`mode: 'landing'`). Returns undefined when this page carries nothing to finish.
+ * On page load: finishes a flow whose answer is in this page's URL and belongs to this element
+ * (core/ownership) — this tab's redirect return for its provider, or a landing code. Returns
+ * undefined, touching nothing, when the URL carries nothing of its own.
  */
 export function resumeFlow(
   options: ConnectOptions,
   context: FlowContext = {},
 ): FlowHandle | undefined {
   const win = context.window ?? window;
-  const provider = (options.provider ?? 'generic') as ProviderId;
-  const mode = modeOf(options);
-  if (mode === 'landing') {
-    const params = parseCallbackUrl(win.location.href);
-    return params?.code || params?.error ? startFlow({ ...options, mode }, context) : undefined;
-  }
-  if (mode !== 'redirect' && !hasPendingFlow(win, provider)) return undefined;
-  const taken = takeRedirectReturn(win, provider);
+  const provider = providerOf(options);
+  const mode = modeOf(options) ?? 'popup';
+  const taken: Taken | undefined = runners[mode]?.resume(win, {
+    provider,
+    mode,
+    landingPath: options.landingPath,
+  });
   if (!taken) return undefined;
   let config: ResolvedConfig;
   try {
     // only what finishing needs is checked: the page returned to need not be able to start a flow
-    config = resolveConfig({ ...options, mode: 'redirect' }, win.location.href, { resume: true });
+    config = resolveConfig(options, win.location.href, { resume: true });
   } catch (error) {
     return failedHandle(provider, error);
   }
-  const { signal, settle } = flowScope(context);
-  const result = settle(
-    (async () => {
-      const { completion, returnTo } = judgeRedirectReturn(taken);
-      const done = await finishFlow(
-        config,
-        completion,
-        fetchOf(options, win),
-        signal,
-        context.onPhase,
-      );
-      return { ...done, returnTo };
-    })(),
-  );
-  return { provider, result, reopen: () => false };
+  const run = flowRun(config, options, context, win, taken.deadline ?? Date.now() + config.timeout);
+  const { outcome, returnTo } = taken;
+  const result =
+    outcome instanceof ConnectError
+      ? Promise.reject(outcome)
+      : finish(run, outcome).then((done) => (returnTo ? { ...done, returnTo } : done));
+  return { provider, result: run.settle(result), reopen: () => false };
 }
 
-/** A flow's own AbortController, tied to the caller's signal and aborted when the flow settles. */
-function flowScope(context: FlowContext) {
+interface ScopedRun extends FlowRun {
+  readonly fetch: FetchLike;
+  /** Ends the flow with `promise`, or earlier with its deadline / cancel; then tears it all down. */
+  settle(promise: Promise<ConnectResult>): Promise<ConnectResult>;
+}
+
+/**
+ * A flow's own scope: an AbortController tied to the caller's signal, aborted at `deadline`
+ * (`timeout`), when the page is restored from the back/forward cache with the flow unfinished
+ * (`cancelled`: it can no longer finish), and when the flow settles.
+ */
+function flowRun(
+  config: ResolvedConfig,
+  options: ConnectOptions,
+  context: FlowContext,
+  win: Window,
+  deadline: number,
+): ScopedRun {
   const controller = new AbortController();
+  const { signal } = controller;
   const forget = context.signal
     ? onAbort(context.signal, () => controller.abort(context.signal?.reason))
     : () => undefined;
+  after(
+    deadline - Date.now(),
+    () => controller.abort(new ConnectError('timeout', `No answer within ${config.timeout} ms.`)),
+    signal,
+  );
+  listen(
+    win,
+    'pageshow',
+    (event) => {
+      if (!event.persisted) return;
+      controller.abort(
+        new ConnectError('cancelled', 'The page was left before the connection completed.'),
+      );
+    },
+    signal,
+  );
+  const fetch: FetchLike = options.fetch ?? ((input, init) => win.fetch(input, init));
   const end = () => {
     forget();
     controller.abort();
   };
-  const settle = (promise: Promise<ConnectResult>): Promise<ConnectResult> =>
-    promise.then(
-      (result) => {
-        end();
-        return result;
-      },
-      (error: unknown) => {
-        end();
-        throw toConnectError(error);
-      },
-    );
-  return { signal: controller.signal, settle };
+  return {
+    config,
+    window: win,
+    signal,
+    fetch,
+    prepare: () => prepareRequest(config, { fetch, signal, pageUrl: win.location.href }),
+    phase: (phase) => {
+      if (!signal.aborted) context.onPhase?.(phase);
+    },
+    settle: (promise) =>
+      untilAborted(promise, signal).then(
+        (result) => {
+          end();
+          return result;
+        },
+        (error: unknown) => {
+          end();
+          throw toConnectError(error);
+        },
+      ),
+  };
 }
 
-function fetchOf(options: ConnectOptions, win: Window): FetchLike {
-  return options.fetch ?? ((input, init) => win.fetch(input, init));
-}
-
-async function finishFlow(
-  config: ResolvedConfig,
-  completion: Completion,
-  fetchFn: FetchLike,
-  signal: AbortSignal,
-  onPhase: ((phase: FlowPhase) => void) | undefined,
-): Promise<ConnectResult> {
-  if (!config.exchangeUrl) {
-    return { provider: config.provider, result: { ...completion } };
-  }
-  onPhase?.('exchanging');
+/** Hands the completion to the partner backend (`exchange-url`), within the flow's deadline. */
+async function finish(run: ScopedRun, completion: Completion): Promise<ConnectResult> {
+  const { config } = run;
+  if (!config.exchangeUrl) return { provider: config.provider, result: { ...completion } };
+  run.phase('exchanging');
   const result = await postExchange({
-    fetch: fetchFn,
+    fetch: run.fetch,
     url: config.exchangeUrl,
     body: exchangeBody(config.provider, completion, { connectionId: config.connectionId }),
     credentials: config.exchangeCredentials,
     headers: config.exchangeHeaders,
-    signal,
+    signal: run.signal,
   });
   return { provider: config.provider, result };
 }
 
+function providerOf(options: ConnectOptions): ProviderId {
+  return options.provider ?? 'generic';
+}
+
 function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
-  const result = Promise.reject(toConnectError(error));
-  return { provider, result, reopen: () => false };
+  return { provider, result: Promise.reject(toConnectError(error)), reopen: () => false };
 }

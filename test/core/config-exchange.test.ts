@@ -40,6 +40,9 @@ describe('core/config resolveConfig', () => {
     ['b.well popup without allowed-origins', { provider: 'bwell', resolveUrl: async () => 'x' }],
     ['negative timeout', { ...hcss, timeout: -1 }],
     ['NaN poll interval', { ...hcss, pollInterval: Number.NaN }],
+    ['NaN timeout (a non-numeric attribute)', { ...hcss, timeout: Number.NaN }],
+    ['a poll interval under 10 ms', { ...hcss, pollInterval: 1 }],
+    ['a tiny popup', { ...hcss, popupWidth: 10 }],
     ['bad pkce', { ...hcss, pkce: 'plain' as never }],
   ];
   for (const [name, options] of bad) {
@@ -75,6 +78,18 @@ describe('core/config resolveConfig', () => {
       undefined,
     );
   });
+  it('clamps numbers out of range: timers to 2^31−1 ms, the poll interval to the timeout', () => {
+    const huge = resolveConfig(
+      { ...hcss, timeout: 2_592_000_000, pollInterval: 2_592_000_000, popupWidth: 1e9 },
+      page,
+    );
+    expect(huge.timeout).to.equal(2 ** 31 - 1);
+    expect(huge.pollInterval).to.equal(2 ** 31 - 1);
+    expect(huge.popupWidth).to.be.at.most(100_000);
+    expect(resolveConfig({ ...hcss, timeout: Infinity }, page).timeout).to.equal(2 ** 31 - 1);
+    const short = resolveConfig({ ...hcss, timeout: 1000, pollInterval: 60_000 }, page);
+    expect(short.pollInterval).to.equal(1000);
+  });
   it('defaults Hint to landing mode', () => {
     expect(resolveConfig({ provider: 'hint', exchangeUrl: '/x' }, page).mode).to.equal('landing');
   });
@@ -100,12 +115,47 @@ describe('core/request prepareRequest', () => {
     );
     expect(error?.status).to.equal('invalid_config');
   });
-  it('expects the state a backend URL carries', async () => {
+  it('expects the state a backend URL carries, and refuses one it gave before', async () => {
+    const state = `server-${Math.random()}`;
     const fetch: FetchLike = async () =>
-      new Response(JSON.stringify({ url: 'https://id.example/a?state=server' }), { status: 200 });
+      new Response(JSON.stringify({ url: `https://id.example/a?state=${state}` }), { status: 200 });
     const config = resolveConfig({ provider: 'generic', urlEndpoint: '/u' }, page);
     const r = await prepareRequest(config, { fetch, pageUrl: page });
-    expect(r.expectation.state).to.equal('server');
+    expect(r.expectation.state).to.equal(state);
+    let error: ConnectError | undefined;
+    await prepareRequest(config, { fetch, pageUrl: page }).catch((e: ConnectError) => (error = e));
+    expect(error?.status).to.equal('invalid_config');
+    expect(error?.message).to.match(/fresh for every flow/);
+  });
+  it('a full authorize-url: its fixed state is replaced by a fresh one, with PKCE', async () => {
+    const config = resolveConfig(
+      { provider: 'generic', authorizeUrl: 'https://id.example/a?client_id=c&state=FIXED' },
+      page,
+    );
+    const states = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const r = await prepareRequest(config, { fetch: noFetch, pageUrl: page });
+      const q = new URL(r.url).searchParams;
+      expect(q.getAll('state')).to.deep.equal([r.expectation.state]);
+      expect(q.get('code_challenge')).to.be.a('string');
+      expect(r.expectation.codeVerifier).to.be.a('string');
+      states.add(r.expectation.state!);
+    }
+    expect(states.has('FIXED')).to.equal(false);
+    expect(states.size).to.equal(3);
+  });
+  it('a resolveUrl that never settles ends when the flow signal aborts', async () => {
+    const config = resolveConfig(
+      { provider: 'generic', resolveUrl: () => new Promise<string>(() => undefined) },
+      page,
+    );
+    const abort = new AbortController();
+    const pending = prepareRequest(config, { fetch: noFetch, pageUrl: page, signal: abort.signal });
+    const reason = new ConnectError('timeout', 'deadline');
+    setTimeout(() => abort.abort(reason), 20);
+    let error: unknown;
+    await pending.catch((e: unknown) => (error = e));
+    expect(error).to.equal(reason);
   });
 });
 
@@ -182,11 +232,21 @@ describe('core/schemas parseWindowMessage', () => {
     [
       'our envelope',
       { type: 'oauth-connect:callback', id: 'i', params: { code: 'C', state: 'S' } },
-      { code: 'C', state: 'S' },
+      { id: 'i', key: undefined, params: { code: 'C', state: 'S' } },
     ],
-    ['b.well success', 'status-success', { status_code: 'success' }],
-    ['b.well failure', 'status-failure', { status_code: 'error' }],
-    ['bare params', { code: 'C', state: 'S' }, { code: 'C', state: 'S' }],
+    [
+      'our envelope with its flow key',
+      { type: 'oauth-connect:callback', id: 'i', key: 'K', params: { status_code: 'success' } },
+      { id: 'i', key: 'K', params: { status_code: 'success' } },
+    ],
+    ['b.well success', 'status-success', { params: { status_code: 'success' } }],
+    ['b.well failure', 'status-failure', { params: { status_code: 'error' } }],
+    ['bare params', { code: 'C', state: 'S' }, { params: { code: 'C', state: 'S' } }],
+    [
+      'an envelope with an empty key',
+      { type: 'oauth-connect:callback', id: 'i', key: '', params: { code: 'C' } },
+      undefined,
+    ],
     ['other strings', 'status-maybe', undefined],
     ['numbers', 42, undefined],
     ['null', null, undefined],

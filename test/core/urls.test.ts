@@ -1,5 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { buildAuthorizeUrl, withState } from '../../src/core/authorize-url.js';
+import {
+  buildAuthorizeUrl,
+  withEndpointState,
+  withFlowState,
+} from '../../src/core/authorize-url.js';
 import { parseCallbackUrl, stripCallbackParams } from '../../src/core/callback-params.js';
 import { isLoopbackHost, parseSafeUrl } from '../../src/core/url-safety.js';
 
@@ -63,12 +67,30 @@ describe('core/authorize-url', () => {
     ).searchParams;
     expect(q.has('code_challenge')).to.equal(false);
   });
-  it('withState keeps a URL state or adds the fallback', () => {
-    expect(withState('https://x.example/a?state=mine', 'other')).to.deep.equal({
+  it('withEndpointState keeps the state a backend put in its URL, or adds ours', () => {
+    expect(withEndpointState('https://x.example/a?state=mine', 'other')).to.deep.equal({
       url: 'https://x.example/a?state=mine',
       state: 'mine',
     });
-    expect(withState('https://x.example/a', 'S').url).to.equal('https://x.example/a?state=S');
+    expect(withEndpointState('https://x.example/a', 'S').url).to.equal(
+      'https://x.example/a?state=S',
+    );
+  });
+  it('withFlowState replaces a fixed state and challenge written into a full authorize-url', () => {
+    const q = new URL(
+      withFlowState(
+        'https://x.example/a?client_id=c&state=FIXED&code_challenge=OLD&code_challenge_method=plain',
+        'FRESH',
+        'NEW',
+      ),
+    ).searchParams;
+    expect(q.getAll('state')).to.deep.equal(['FRESH']);
+    expect(q.getAll('code_challenge')).to.deep.equal(['NEW']);
+    expect(q.get('code_challenge_method')).to.equal('S256');
+    expect(q.get('client_id')).to.equal('c');
+    const plain = new URL(withFlowState('https://x.example/a?state=FIXED', 'FRESH')).searchParams;
+    expect(plain.get('state')).to.equal('FRESH');
+    expect(plain.has('code_challenge')).to.equal(false);
   });
 });
 
@@ -76,7 +98,6 @@ describe('core/callback-params', () => {
   const table: [string, unknown][] = [
     ['https://a.example/cb?code=C&state=S', { code: 'C', state: 'S' }],
     ['https://a.example/cb#code=C&state=S', { code: 'C', state: 'S' }],
-    ['https://a.example/cb?code=Q&state=S#code=F', { code: 'F', state: 'S' }],
     ['https://a.example/cb?error=access_denied', { error: 'access_denied' }],
     [
       'https://a.example/cb?error=x&error_description=Bad+thing&state=S',
@@ -85,10 +106,34 @@ describe('core/callback-params', () => {
     ['https://a.example/cb?status_code=success', { status_code: 'success' }],
     ['https://a.example/cb?state=S', undefined],
     ['https://a.example/cb', undefined],
-    ['https://a.example/cb?code=', undefined],
+    ['https://a.example/cb?tab=2&state=CA', undefined], // an app's own ?state= is no answer
     ['not a url', undefined],
-    [`https://a.example/cb?code=${'x'.repeat(5000)}`, undefined],
+    [
+      'https://a.example/cb?error=x&error_description=A&error_description=B',
+      { error: 'x', error_description: 'A' },
+    ],
   ];
+  // A key it cannot take makes the whole answer an invalid_request error: never a code.
+  const malformed: [string, string, string | undefined][] = [
+    ['https://a.example/cb?code=', 'code', undefined],
+    ['https://a.example/cb?code=&code=X', 'code', undefined],
+    ['https://a.example/cb?code=X&code=X&state=S', 'code', 'S'],
+    ['https://a.example/cb?code=Q&state=S#code=F', 'code', 'S'],
+    [`https://a.example/cb?code=${'x'.repeat(5000)}`, 'code', undefined],
+    ['https://a.example/cb?code=C&state=A&state=B', 'state', undefined],
+    ['https://a.example/cb?status_code=success&status_code=error', 'status_code', undefined],
+    ['https://a.example/cb?error=', 'error', undefined],
+  ];
+  for (const [url, key, state] of malformed) {
+    it(`refuses ${url.slice(0, 60)} (malformed "${key}")`, () => {
+      const params = parseCallbackUrl(url);
+      expect(params?.error).to.equal('invalid_request');
+      expect(params?.malformed).to.equal(key);
+      expect(params?.code).to.equal(undefined);
+      expect(params?.state).to.equal(state);
+      expect(params?.error_description).to.contain(`"${key}"`);
+    });
+  }
   for (const [url, expected] of table) {
     it(`parses ${url.slice(0, 60)}`, () => {
       expect(parseCallbackUrl(url)).to.deep.equal(expected);

@@ -13,7 +13,7 @@ import {
   until,
 } from '../support/helpers.js';
 
-const PENDING = 'oauth-connect:pending:hcss';
+const PENDING = 'oauth-connect:pending';
 const testPage = location.pathname;
 
 /** Collects the connected / failed events that bubble to the document. */
@@ -149,12 +149,41 @@ describe('landing mode (Hint InstantOn)', () => {
     expect(await backendLog(t)).to.have.length(0);
   });
 
-  it('error=access_denied on the landing URL → cancelled', async () => {
+  it('an ?error= is not a landing code: the landing element leaves it alone', async () => {
     const t = uid();
     history.replaceState(null, '', `${testPage}?error=access_denied`);
     await landing(t);
-    const event = (await recorder.next()) as FailedEvent;
-    expect(event.detail.status).to.equal('cancelled');
+    await sleep(300);
+    expect(recorder.events).to.have.length(0);
+    expect(location.search).to.equal('?error=access_denied');
+  });
+
+  for (const [name, query] of [
+    ['over 4 KB', `code=${'x'.repeat(5000)}`],
+    ['repeated', 'code=&code=hint-X'],
+    ['empty', 'code='],
+  ] as const) {
+    it(`a code it cannot take (${name}) → failed error, scrubbed, never exchanged`, async () => {
+      const t = uid();
+      history.replaceState(null, '', `${testPage}?${query}&tab=2`);
+      await landing(t);
+      const event = (await recorder.next()) as FailedEvent;
+      expect(event.detail.status).to.equal('error');
+      expect(event.detail.message).to.contain('"code"');
+      expect(location.search).to.equal('?tab=2');
+      await sleep(100);
+      expect(await backendLog(t)).to.have.length(0);
+    });
+  }
+
+  it("a URL carrying state is some flow's return, never a landing code", async () => {
+    const t = uid();
+    history.replaceState(null, '', `${testPage}?code=hcss-code&state=S`);
+    await landing(t);
+    await sleep(300);
+    expect(recorder.events).to.have.length(0);
+    expect(location.search).to.equal('?code=hcss-code&state=S');
+    expect(await backendLog(t)).to.have.length(0);
   });
 });
 
@@ -163,7 +192,7 @@ describe('redirect mode: resuming on return', () => {
     sessionStorage.setItem(
       PENDING,
       JSON.stringify({
-        v: 1,
+        v: 2,
         provider: 'hcss',
         completion: 'code',
         state: 'the-state',
@@ -202,13 +231,24 @@ describe('redirect mode: resuming on return', () => {
     expect(log[0]!.body['state']).to.equal('the-state');
   });
 
-  const failures: [string, () => void, string][] = [
-    ['a tampered state', () => pending(), 'unauthorized'],
-    ['an expired pending flow', () => pending({ createdAt: Date.now() - 400000 }), 'expired'],
-    ['cleared storage (no pending flow)', () => undefined, 'unauthorized'],
-    ['a corrupted pending flow', () => sessionStorage.setItem(PENDING, '{"v":1'), 'unauthorized'],
+  // [name, setup, status, the pending flow is kept (a foreign state: the real return may come)]
+  const failures: [string, () => void, string, boolean][] = [
+    ['a tampered state', () => pending(), 'unauthorized', true],
+    [
+      'an expired pending flow',
+      () => pending({ createdAt: Date.now() - 400000 }),
+      'expired',
+      false,
+    ],
+    ['cleared storage (no pending flow)', () => undefined, 'unauthorized', false],
+    [
+      'a corrupted pending flow',
+      () => sessionStorage.setItem(PENDING, '{"v":2'),
+      'unauthorized',
+      false,
+    ],
   ];
-  for (const [name, setup, status] of failures) {
+  for (const [name, setup, status, kept] of failures) {
     it(`${name} → ${status}, never a silent exchange`, async () => {
       const t = uid();
       setup();
@@ -217,7 +257,7 @@ describe('redirect mode: resuming on return', () => {
       await element(t);
       const event = (await recorder.next()) as FailedEvent;
       expect(event.detail.status).to.equal(status);
-      expect(sessionStorage.getItem(PENDING)).to.equal(null);
+      expect(sessionStorage.getItem(PENDING) !== null).to.equal(kept);
       expect(location.search).to.equal('');
       await sleep(100);
       expect(await backendLog(t)).to.have.length(0);

@@ -10,7 +10,10 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript' };
 
 function staticServer(rootDir) {
   const server = http.createServer(async (req, res) => {
-    const { pathname } = new URL(req.url, 'http://x');
+    const { pathname, searchParams } = new URL(req.url, 'http://x');
+    // ?slow=<ms>: a provider page that is slow to answer (COOP then arrives late).
+    const slow = Number(searchParams.get('slow') || 0);
+    if (slow) await new Promise((resolve) => setTimeout(resolve, Math.min(slow, 30000)));
     const file = path.join(rootDir, path.normalize(decodeURIComponent(pathname)));
     if (!file.startsWith(rootDir + path.sep)) return void res.writeHead(403).end();
     try {
@@ -51,6 +54,17 @@ export function originsPlugin({ root = 'test/fixtures/provider' } = {}) {
     serve(context) {
       if (context.path === '/__origins') return { body: JSON.stringify(origins), type: 'json' };
     },
+  };
+}
+
+/**
+ * Pages of the test page's own origin served with `Cross-Origin-Opener-Policy: same-origin` when
+ * asked (`?coop=1`): a partner callback page that severs its opener.
+ */
+export function coopMiddleware() {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.query.coop === '1') ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
   };
 }
 

@@ -1,0 +1,100 @@
+/**
+ * Is this result ours? The one place that decides, for every path a result can arrive by. A result
+ * that is not ours is ignored, silently: it neither ends nor fails the flow, and nothing is scrubbed
+ * or exchanged for it. Only a result that is ours goes on to `judgeCallback` (a code still needs our
+ * exact `state`, or the flow fails `unauthorized`).
+ *
+ * A popup flow (`popup`, `polling`) is checked per attempt: each Reopen is a new attempt with a new
+ * popup, a new per-flow key and a new `state`, so the old window's late answer is never ours.
+ *   1. Window message: `event.origin` is one of the allowed origins, AND `event.source` is this
+ *      attempt's popup, AND (checked by the caller, in core/schemas) the payload passes the schema.
+ *   2. Popup URL: read from this attempt's own popup once it is back on our origin: ours by
+ *      construction.
+ *   3. BroadcastChannel or storage event (they reach every tab of the origin): it names this
+ *      attempt's key — the per-flow secret the opener wrote into the `about:blank` popup's
+ *      `sessionStorage`, which only that tab's callback page can read (a tab that another site
+ *      navigated to the callback page has none; another tab's flow has another) — or, without a
+ *      key, it carries this attempt's `state`. A stateless answer (a b.well `status_code`, an
+ *      `error=` without state) with no key of ours is never ours: not "the only pending flow".
+ *
+ * An answer in this page's own URL is claimed by one element at most (`claimReturn`):
+ *   4. Redirect return: this tab's pending flow (in `sessionStorage`, so bound to the tab) is for
+ *      this element's provider, AND the URL's `state` equals the pending flow's, or the URL carries
+ *      a stateless answer the pending flow can take (a `status_code` for a status flow, an `error`).
+ *   5. Landing: a landing element, and a `code` (even one it cannot take) with no `state` and no
+ *      `status_code`: a URL carrying `state` is some flow's return, never a landing code.
+ *   6. Orphan: a `state` that no pending flow of this tab matches (forged, replayed, or from
+ *      cleared storage): the first element in explicit `redirect` mode takes it to report
+ *      `unauthorized`. It is never exchanged.
+ */
+import type { CallbackParams } from './callback-params.js';
+import type { Mode, ProviderId } from './providers/types.js';
+import type { PendingFlow } from './schemas.js';
+import { sameState } from './state.js';
+
+/** What binds results to one attempt of a popup flow. */
+export interface AttemptBinding {
+  readonly allowedOrigins: readonly string[];
+  /** The per-flow secret in the popup tab's sessionStorage. */
+  readonly key: string;
+  /** The `state` this attempt sent; undefined for status (b.well) flows. */
+  readonly state?: string | undefined;
+}
+
+/** How a result reached the opener, with the facts the checks need. */
+export type Arrival =
+  | { readonly via: 'message'; readonly origin: string; readonly fromPopup: boolean }
+  | { readonly via: 'popup-url' }
+  | {
+      readonly via: 'broadcast';
+      readonly key: string | undefined;
+      readonly params: CallbackParams;
+    };
+
+export function isOurs(arrival: Arrival, attempt: AttemptBinding): boolean {
+  switch (arrival.via) {
+    case 'message':
+      return attempt.allowedOrigins.includes(arrival.origin) && arrival.fromPopup;
+    case 'popup-url':
+      return true;
+    case 'broadcast':
+      if (arrival.key !== undefined) return sameState(attempt.key, arrival.key);
+      return attempt.state !== undefined && sameState(attempt.state, arrival.params.state);
+  }
+}
+
+/** Which element may take an answer found in this page's URL. */
+export interface Claimant {
+  readonly provider: ProviderId;
+  readonly mode: Mode;
+}
+
+/**
+ * `redirect`: this element's pending flow's return; `landing`: this landing element's code;
+ * `orphan`: a return nobody here asked for, to report as `unauthorized`; undefined: not this
+ * element's (leave the URL alone).
+ */
+export type Claim = 'redirect' | 'landing' | 'orphan' | undefined;
+
+export function claimReturn(
+  params: CallbackParams,
+  pending: PendingFlow | undefined,
+  claimant: Claimant,
+): Claim {
+  if (claimant.mode === 'landing') {
+    const code = params.code !== undefined || params.malformed === 'code';
+    return code && !params.state && !params.status_code ? 'landing' : undefined;
+  }
+  const matches = Boolean(pending?.state && sameState(pending.state, params.state));
+  if (pending?.provider === claimant.provider) {
+    if (matches) return 'redirect';
+    const stateless =
+      !params.state &&
+      params.malformed !== 'code' &&
+      ((params.status_code !== undefined && pending.completion === 'status') ||
+        (params.error !== undefined && params.code === undefined));
+    if (stateless) return 'redirect';
+  }
+  if (params.state && !matches && claimant.mode === 'redirect') return 'orphan';
+  return undefined;
+}

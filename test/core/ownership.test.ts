@@ -1,0 +1,270 @@
+import { expect } from '@open-wc/testing';
+import type { CallbackParams } from '../../src/core/callback-params.js';
+import {
+  claimReturn,
+  isOurs,
+  type Arrival,
+  type AttemptBinding,
+  type Claim,
+  type Claimant,
+} from '../../src/core/ownership.js';
+import type { PendingFlow } from '../../src/core/schemas.js';
+
+const attempt: AttemptBinding = {
+  allowedOrigins: ['https://app.example', 'https://bwell.example'],
+  key: 'K'.repeat(43),
+  state: 'S'.repeat(43),
+};
+const statusAttempt: AttemptBinding = { ...attempt, state: undefined };
+
+describe('core/ownership isOurs', () => {
+  const key = attempt.key;
+  const state = attempt.state!;
+  const table: [string, Arrival, AttemptBinding, boolean][] = [
+    [
+      'message: allowed origin, our popup',
+      { via: 'message', origin: 'https://app.example', fromPopup: true },
+      attempt,
+      true,
+    ],
+    [
+      'message: allowed origin, another window',
+      { via: 'message', origin: 'https://app.example', fromPopup: false },
+      attempt,
+      false,
+    ],
+    [
+      'message: other origin, our popup',
+      { via: 'message', origin: 'https://evil.example', fromPopup: true },
+      attempt,
+      false,
+    ],
+    ['message: origin "null"', { via: 'message', origin: 'null', fromPopup: true }, attempt, false],
+    ['popup URL', { via: 'popup-url' }, attempt, true],
+    [
+      'broadcast: our key',
+      { via: 'broadcast', key, params: { status_code: 'success' } },
+      statusAttempt,
+      true,
+    ],
+    [
+      'broadcast: our key, code with a foreign state (judged later)',
+      { via: 'broadcast', key, params: { code: 'C', state: 'X' } },
+      attempt,
+      true,
+    ],
+    [
+      'broadcast: another key, even with our state',
+      { via: 'broadcast', key: 'Z'.repeat(43), params: { code: 'C', state } },
+      attempt,
+      false,
+    ],
+    [
+      'broadcast: a key one char off',
+      { via: 'broadcast', key: `${key.slice(0, -1)}L`, params: { status_code: 'success' } },
+      statusAttempt,
+      false,
+    ],
+    [
+      'broadcast: a key prefix',
+      { via: 'broadcast', key: key.slice(0, 10), params: { status_code: 'success' } },
+      statusAttempt,
+      false,
+    ],
+    [
+      'broadcast: no key, our state',
+      { via: 'broadcast', key: undefined, params: { code: 'C', state } },
+      attempt,
+      true,
+    ],
+    [
+      'broadcast: no key, error with our state',
+      { via: 'broadcast', key: undefined, params: { error: 'x', state } },
+      attempt,
+      true,
+    ],
+    [
+      'broadcast: no key, another state',
+      { via: 'broadcast', key: undefined, params: { code: 'C', state: 'T'.repeat(43) } },
+      attempt,
+      false,
+    ],
+    [
+      'broadcast: no key, no state (forged status_code)',
+      { via: 'broadcast', key: undefined, params: { status_code: 'success' } },
+      statusAttempt,
+      false,
+    ],
+    [
+      'broadcast: no key, stateless error (forged denial)',
+      { via: 'broadcast', key: undefined, params: { error: 'access_denied' } },
+      attempt,
+      false,
+    ],
+    [
+      'broadcast: no key, code without state',
+      { via: 'broadcast', key: undefined, params: { code: 'C' } },
+      attempt,
+      false,
+    ],
+  ];
+  for (const [name, arrival, binding, expected] of table) {
+    it(`${name} → ${expected ? 'ours' : 'ignored'}`, () => {
+      expect(isOurs(arrival, binding)).to.equal(expected);
+    });
+  }
+});
+
+describe('core/ownership claimReturn', () => {
+  const pending = (over: Partial<PendingFlow> = {}): PendingFlow => ({
+    v: 2,
+    provider: 'hcss',
+    completion: 'code',
+    state: 'the-state',
+    returnTo: 'https://app.example/settings',
+    createdAt: 0,
+    timeout: 1,
+    ...over,
+  });
+  const hcssRedirect: Claimant = { provider: 'hcss', mode: 'redirect' };
+  const hcssPopup: Claimant = { provider: 'hcss', mode: 'popup' };
+  const healthtapRedirect: Claimant = { provider: 'healthtap', mode: 'redirect' };
+  const healthtapPopup: Claimant = { provider: 'healthtap', mode: 'popup' };
+  const hint: Claimant = { provider: 'hint', mode: 'landing' };
+  const bwell: Claimant = { provider: 'bwell', mode: 'polling' };
+  const table: [string, CallbackParams, PendingFlow | undefined, Claimant, Claim][] = [
+    [
+      'matching state, its provider',
+      { code: 'C', state: 'the-state' },
+      pending(),
+      hcssRedirect,
+      'redirect',
+    ],
+    [
+      'matching state, its provider in popup mode (blocked-popup fallback)',
+      { code: 'C', state: 'the-state' },
+      pending(),
+      hcssPopup,
+      'redirect',
+    ],
+    [
+      'matching state, another provider in redirect mode',
+      { code: 'C', state: 'the-state' },
+      pending(),
+      healthtapRedirect,
+      undefined,
+    ],
+    [
+      'matching state, a landing element',
+      { code: 'C', state: 'the-state' },
+      pending(),
+      hint,
+      undefined,
+    ],
+    [
+      'foreign state, redirect-mode element: orphan',
+      { code: 'C', state: 'evil' },
+      pending(),
+      hcssRedirect,
+      'orphan',
+    ],
+    [
+      'foreign state, popup-mode element: not its business',
+      { code: 'C', state: 'evil' },
+      pending(),
+      hcssPopup,
+      undefined,
+    ],
+    [
+      'a state and no pending flow: orphan for a redirect element',
+      { code: 'C', state: 'S' },
+      undefined,
+      healthtapRedirect,
+      'orphan',
+    ],
+    [
+      'a state and no pending flow: never a landing code',
+      { code: 'C', state: 'S' },
+      undefined,
+      hint,
+      undefined,
+    ],
+    ['stateless code: the landing element', { code: 'C' }, undefined, hint, 'landing'],
+    [
+      'stateless code with a pending redirect flow: still the landing element',
+      { code: 'C' },
+      pending(),
+      hint,
+      'landing',
+    ],
+    ['stateless code: never a redirect element', { code: 'C' }, pending(), hcssRedirect, undefined],
+    [
+      'malformed code, no state: the landing element',
+      { error: 'invalid_request', malformed: 'code' },
+      undefined,
+      hint,
+      'landing',
+    ],
+    [
+      'malformed code: not a redirect element',
+      { error: 'invalid_request', malformed: 'code' },
+      pending(),
+      hcssRedirect,
+      undefined,
+    ],
+    [
+      'stateless denial: the tab pending flow of that provider',
+      { error: 'access_denied' },
+      pending({ provider: 'healthtap' }),
+      healthtapPopup,
+      'redirect',
+    ],
+    [
+      'stateless denial: not another provider',
+      { error: 'access_denied' },
+      pending({ provider: 'healthtap' }),
+      hcssRedirect,
+      undefined,
+    ],
+    [
+      'stateless denial with no pending flow: nobody',
+      { error: 'access_denied' },
+      undefined,
+      healthtapRedirect,
+      undefined,
+    ],
+    [
+      'stateless denial: never a landing element',
+      { error: 'access_denied' },
+      undefined,
+      hint,
+      undefined,
+    ],
+    [
+      'b.well status_code: its pending status flow',
+      { status_code: 'success' },
+      pending({ provider: 'bwell', completion: 'status', state: undefined }),
+      bwell,
+      'redirect',
+    ],
+    [
+      'b.well status_code and no pending flow: nobody',
+      { status_code: 'success' },
+      undefined,
+      bwell,
+      undefined,
+    ],
+    [
+      'status_code for a pending code flow: nobody',
+      { status_code: 'success' },
+      pending(),
+      hcssRedirect,
+      undefined,
+    ],
+  ];
+  for (const [name, params, flow, claimant, expected] of table) {
+    it(`${name} → ${expected ?? 'left alone'}`, () => {
+      expect(claimReturn(params, flow, claimant)).to.equal(expected);
+    });
+  }
+});
