@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import fc from 'fast-check';
 import type { CallbackParams } from '../../src/core/callback-params.js';
 import {
   claimReturn,
@@ -267,4 +268,68 @@ describe('core/ownership claimReturn', () => {
       expect(claimReturn(params, flow, claimant)).to.equal(expected);
     });
   }
+});
+
+describe('property: claims over 10,000 random returns', () => {
+  const providersArb = fc.constantFrom('hcss', 'healthtap', 'bwell', 'hint', 'generic' as const);
+  const state = fc.oneof(
+    fc.constant('the-state'),
+    fc.constant('the-statf'),
+    fc.string({ minLength: 1, maxLength: 12 }),
+  );
+  const params = fc.record(
+    {
+      code: fc.string({ minLength: 1, maxLength: 8 }),
+      state,
+      error: fc.constantFrom('access_denied', 'invalid_request'),
+      status_code: fc.constantFrom('success', 'error'),
+      malformed: fc.constantFrom('code', 'state'),
+    },
+    { requiredKeys: [] },
+  );
+  const pendingArb = fc.option(
+    fc.record({
+      v: fc.constant(2 as const),
+      provider: providersArb,
+      completion: fc.constantFrom('code' as const, 'status' as const),
+      state: fc.option(fc.constant('the-state'), { nil: undefined }),
+      returnTo: fc.constant('https://app.example/'),
+      createdAt: fc.constant(0),
+      timeout: fc.constant(1),
+    }),
+    { nil: undefined },
+  );
+  const claimantArb = fc.record({
+    provider: providersArb,
+    mode: fc.constantFrom('popup', 'polling', 'redirect', 'landing' as const),
+  });
+
+  it('a return is claimed only by its owner', () => {
+    fc.assert(
+      fc.property(params, pendingArb, claimantArb, (p, pending, claimant) => {
+        const claim = claimReturn(
+          p as CallbackParams,
+          pending as PendingFlow | undefined,
+          claimant,
+        );
+        const stateMatches = pending?.state !== undefined && p.state === pending.state;
+        if (claim === 'redirect') {
+          expect(pending?.provider).to.equal(claimant.provider);
+          expect(claimant.mode).not.to.equal('landing');
+          if (p.state !== undefined) expect(stateMatches).to.equal(true);
+          else expect(p.code === undefined || p.malformed !== 'code').to.equal(true);
+        }
+        if (claim === 'landing') {
+          expect(claimant.mode).to.equal('landing');
+          expect(p.state).to.equal(undefined); // a URL with state is never a landing code
+        }
+        if (claim === 'orphan') {
+          expect(claimant.mode).to.equal('redirect');
+          expect(p.state !== undefined && !stateMatches).to.equal(true);
+        }
+        if (p.state !== undefined && !stateMatches) expect(claim).not.to.equal('redirect');
+      }),
+      { numRuns: 10_000 },
+    );
+  });
 });

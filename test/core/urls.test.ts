@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import fc from 'fast-check';
 import {
   buildAuthorizeUrl,
   withEndpointState,
@@ -145,6 +146,37 @@ describe('core/callback-params', () => {
     );
     expect(stripCallbackParams('https://a.example/p#code=C&state=S')).to.equal(
       'https://a.example/p',
+    );
+  });
+});
+
+describe('property: 10,000 random callback URLs', () => {
+  const key = fc.constantFrom('code', 'state', 'error', 'error_description', 'status_code', 'x');
+  const value = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constant(''),
+    fc.constant('y'.repeat(4100)),
+  );
+  const pairs = fc.array(fc.tuple(key, value), { maxLength: 6 });
+
+  it('never yields a code that was repeated, empty or oversized, nor a code beside an error', () => {
+    fc.assert(
+      fc.property(pairs, pairs, (query, fragment) => {
+        const enc = (p: [string, string][]) => new URLSearchParams(p).toString();
+        const url = `https://a.example/cb?${enc(query)}#${enc(fragment)}`;
+        const params = parseCallbackUrl(url);
+        const codes = [...query, ...fragment].filter(([k]) => k === 'code').map(([, v]) => v);
+        if (params?.code !== undefined) {
+          expect(codes).to.deep.equal([params.code]);
+          expect(params.code.length).to.be.within(1, 4096);
+          expect(params.malformed).to.equal(undefined);
+        }
+        if (params?.malformed) {
+          expect(params.error).to.equal('invalid_request');
+          expect(params.code).to.equal(undefined);
+        }
+      }),
+      { numRuns: 10_000 },
     );
   });
 });

@@ -403,7 +403,7 @@ describe('popup flow: the callback page under COOP', () => {
     const { provider } = await origins();
     const reports: { answer: string; via: string[]; opener: boolean }[] = [];
     const channel = new BroadcastChannel('test-callback-report');
-    channel.onmessage = (e) => reports.push(e.data);
+    channel.onmessage = (e) => e.data.phase === 'answered' && reports.push(e.data);
     try {
       const result = await connect({
         provider: 'hcss',

@@ -292,6 +292,145 @@ describe('redirect mode: resuming on return', () => {
   });
 });
 
+describe('returns claimed by their owner (several elements on one page)', () => {
+  const store = (over: Record<string, unknown> = {}) =>
+    sessionStorage.setItem(
+      PENDING,
+      JSON.stringify({
+        v: 2,
+        provider: 'hcss',
+        completion: 'code',
+        state: 'hcss-state',
+        codeVerifier: 'v'.repeat(64),
+        returnTo: 'https://app.example/settings',
+        createdAt: Date.now(),
+        timeout: 300000,
+        ...over,
+      }),
+    );
+  /** A HealthTap and an HCSS element in redirect mode and a Hint landing element, in that order. */
+  async function page(t: { healthtap: string; hcss: string; hint: string }) {
+    const root = await fixture<HTMLElement>(
+      html`<div>
+        <oauth-connect
+          id="healthtap"
+          provider="healthtap"
+          mode="redirect"
+          exchange-url=${exchangeUrl(t.healthtap)}
+        ></oauth-connect>
+        <oauth-connect
+          id="hint"
+          provider="hint"
+          mode="landing"
+          exchange-url=${exchangeUrl(t.hint)}
+        ></oauth-connect>
+        <oauth-connect
+          id="hcss"
+          provider="hcss"
+          mode="redirect"
+          exchange-url=${exchangeUrl(t.hcss)}
+        ></oauth-connect>
+      </div>`,
+    );
+    await sleep(400);
+    return root;
+  }
+  const ids = () => ({ healthtap: uid(), hcss: uid(), hint: uid() });
+  const sources = () => recorder.events.map((e) => `${(e.target as Element).id}:${e.type}`);
+
+  it('an HCSS return: only the HCSS element takes it (one exchange, with its verifier)', async () => {
+    const t = ids();
+    store();
+    history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=hcss-state`);
+    await page(t);
+    expect(sources()).to.deep.equal(['hcss:connected']);
+    expect(location.search).to.equal('');
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+    const sent = await backendLog(t.hcss);
+    expect(sent.map((l) => l.body['codeVerifier'])).to.deep.equal(['v'.repeat(64)]);
+    expect(await backendLog(t.healthtap)).to.have.length(0);
+    expect(await backendLog(t.hint)).to.have.length(0);
+  });
+
+  it('a Hint landing code: only the landing element takes it; the pending HCSS flow stays', async () => {
+    const t = ids();
+    store();
+    history.replaceState(null, '', `${testPage}?code=H-${t.hint}`);
+    await page(t);
+    expect(sources()).to.deep.equal(['hint:connected']);
+    expect((await backendLog(t.hint)).map((l) => l.body)).to.deep.equal([
+      { provider: 'hint', code: `H-${t.hint}` },
+    ]);
+    expect(sessionStorage.getItem(PENDING)).not.to.equal(null);
+    expect(await backendLog(t.hcss)).to.have.length(0);
+  });
+
+  it('a HealthTap denial (no state) goes to the HealthTap element whose flow this tab holds', async () => {
+    const t = ids();
+    store({ provider: 'healthtap', state: 'ht-state', codeVerifier: undefined });
+    history.replaceState(null, '', `${testPage}?error=access_denied`);
+    await page(t);
+    expect(sources()).to.deep.equal(['healthtap:failed']);
+    expect((recorder.events[0] as FailedEvent).detail.status).to.equal('cancelled');
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+  });
+
+  it('a return nobody here asked for is reported once (unauthorized), never exchanged', async () => {
+    const t = ids();
+    history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=forged`);
+    await page(t);
+    expect(sources()).to.deep.equal(['healthtap:failed']); // the first redirect element on the page
+    expect((recorder.events[0] as FailedEvent).detail.status).to.equal('unauthorized');
+    expect(location.search).to.equal('');
+    for (const id of Object.values(t)) expect(await backendLog(id)).to.have.length(0);
+  });
+
+  it("another provider's return is left alone: nothing scrubbed, nothing fired", async () => {
+    store();
+    history.replaceState(null, '', `${testPage}?code=C&state=hcss-state`);
+    await fixture(
+      html`<oauth-connect provider="healthtap" exchange-url=${exchangeUrl(uid())}></oauth-connect>`,
+    );
+    await sleep(300);
+    expect(recorder.events).to.have.length(0);
+    expect(location.search).to.equal('?code=C&state=hcss-state');
+    expect(sessionStorage.getItem(PENDING)).not.to.equal(null);
+  });
+
+  it('a b.well redirect return (stateless status_code) resumes its pending status flow', async () => {
+    const t = uid();
+    store({ provider: 'bwell', completion: 'status', state: undefined, codeVerifier: undefined });
+    history.replaceState(null, '', `${testPage}?status_code=success`);
+    await fixture(
+      html`<oauth-connect
+        provider="bwell"
+        mode="redirect"
+        connection-id="conn-9"
+        exchange-url=${exchangeUrl(t)}
+      ></oauth-connect>`,
+    );
+    expect((await recorder.next()).type).to.equal('connected');
+    expect((await backendLog(t)).map((l) => l.body)).to.deep.equal([
+      { provider: 'bwell', status: 'success', connectionId: 'conn-9' },
+    ]);
+  });
+
+  it('a stateless status_code with no pending flow in this tab: nobody takes it', async () => {
+    const t = uid();
+    history.replaceState(null, '', `${testPage}?status_code=success`);
+    await fixture(
+      html`<oauth-connect
+        provider="bwell"
+        mode="redirect"
+        exchange-url=${exchangeUrl(t)}
+      ></oauth-connect>`,
+    );
+    await sleep(300);
+    expect(recorder.events).to.have.length(0);
+    expect(await backendLog(t)).to.have.length(0);
+  });
+});
+
 describe('redirect mode: a full round trip', () => {
   for (const via of ['the app page', 'the callback page']) {
     it(`leaves for the provider on another origin, returns to ${via}, connects with returnTo`, async () => {

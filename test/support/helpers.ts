@@ -42,10 +42,10 @@ export async function until(check: () => boolean, timeout = 5000, what = 'condit
 /** Records every window.open call and the windows it returned; restore() puts it back. */
 export function spyOnOpen() {
   const original = window.open;
-  const calls: { url: string | URL | undefined; win: Window | null }[] = [];
+  const calls: { url: string | URL | undefined; features: string; win: Window | null }[] = [];
   window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
     const win = original.apply(this, args);
-    calls.push({ url: args[0], win });
+    calls.push({ url: args[0], features: args[2] ?? '', win });
     return win;
   } as typeof window.open;
   return {
@@ -127,3 +127,36 @@ export function redirectApp(config: (appUrl: string) => Record<string, unknown>)
   sessionStorage.setItem('redirect-app-cfg', JSON.stringify(config(url)));
   return url;
 }
+
+/** What a fixture page of ours reported on a test BroadcastChannel of its own. */
+export interface Report {
+  readonly [key: string]: unknown;
+}
+
+/** Collects the reports posted on the test channel `name` (callback-report.html, flow-app.html). */
+export function reports(name: string) {
+  const received: Report[] = [];
+  const channel = new BroadcastChannel(name);
+  channel.onmessage = (event: MessageEvent<Report>) => received.push(event.data);
+  const matching = (match: Report) =>
+    received.filter((r) => Object.entries(match).every(([k, v]) => r[k] === v));
+  return {
+    received,
+    matching,
+    /** Waits for a report whose fields include `match`, and returns it. */
+    async next(match: Report, timeout = 8000): Promise<Report> {
+      await until(() => matching(match).length > 0, timeout, `a report ${JSON.stringify(match)}`);
+      return matching(match)[0]!;
+    },
+    close: () => channel.close(),
+  };
+}
+
+/** The exchange requests (not the url-endpoint ones) the backend mock saw for test `t`. */
+export async function exchanges(t: string): Promise<LoggedRequest[]> {
+  return (await backendLog(t)).filter((l) => l.path === '/api/exchange');
+}
+
+/** The callback page that reports (channel 'test-callback-report') how its opener answered. */
+export const reportCallbackUrl = (query = '') =>
+  `${location.origin}/test/fixtures/callback-report.html${query ? `?${query}` : ''}`;

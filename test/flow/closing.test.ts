@@ -1,0 +1,323 @@
+// Closing is not cancelling until proven: a closed handle shows the Reopen / Cancel offer and the
+// flow keeps listening; `cancelled` comes from Cancel, a new start, or the user back on the page.
+// Cross-Origin-Opener-Policy at every point of the flow; late answers of ended flows dismissed.
+import { expect } from '@open-wc/testing';
+import { connect, startFlow, type ConnectOptions, type FlowPhase } from '../../src/index.js';
+import {
+  exchanges,
+  exchangeUrl,
+  openFrameApp,
+  origins,
+  outcome,
+  redirectApp,
+  reportCallbackUrl,
+  reports,
+  sleep,
+  spyOnOpen,
+  uid,
+  until,
+} from '../support/helpers.js';
+
+let spy: ReturnType<typeof spyOnOpen>;
+beforeEach(() => (spy = spyOnOpen()));
+afterEach(() => spy.restore());
+
+async function hcss(path: string, t = uid(), extra: Partial<ConnectOptions> = {}) {
+  const { provider } = await origins();
+  return {
+    provider: 'hcss',
+    authorizeUrl: `${provider}/${path}`,
+    clientId: 'c',
+    redirectUri: reportCallbackUrl(),
+    exchangeUrl: exchangeUrl(t),
+    ...extra,
+  } satisfies ConnectOptions;
+}
+
+/** Starts a flow and records its phases. */
+function started(options: ConnectOptions) {
+  const phases: FlowPhase[] = [];
+  const abort = new AbortController();
+  const handle = startFlow(options, { onPhase: (p) => phases.push(p), signal: abort.signal });
+  const result = outcome(handle.result);
+  let settled = false;
+  void result.then(() => (settled = true));
+  return {
+    handle,
+    phases,
+    result,
+    cancel: () => abort.abort(),
+    get settled() {
+      return settled;
+    },
+    offered: () => until(() => phases.includes('severed'), 8000, 'the Reopen / Cancel offer'),
+  };
+}
+
+/**
+ * Headless Firefox moves focus when a popup opens and closes (headless Chromium never does): while
+ * a test plays the user's focus itself, the browser's own focus events are held back.
+ */
+let holdFocus: ((event: Event) => void) | undefined;
+beforeEach(() => {
+  holdFocus = (event) => {
+    if (event.isTrusted) event.stopImmediatePropagation();
+  };
+  window.addEventListener('focus', holdFocus, true);
+  window.addEventListener('blur', holdFocus, true);
+});
+afterEach(() => {
+  window.removeEventListener('focus', holdFocus!, true);
+  window.removeEventListener('blur', holdFocus!, true);
+});
+
+const away = () => window.dispatchEvent(new FocusEvent('blur'));
+const back = () => window.dispatchEvent(new FocusEvent('focus'));
+
+describe('a closed sign-in window', () => {
+  it('offers Reopen / Cancel and keeps listening; it does not cancel on its own', async () => {
+    const flow = started(await hcss('authorize.html?scenario=stay'));
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    spy.last!.close();
+    await flow.offered();
+    await sleep(1500);
+    expect(flow.settled).to.equal(false);
+    flow.cancel();
+    const r = await flow.result;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+  });
+
+  it('the user back on the page (focus) with no answer → cancelled after a short grace', async () => {
+    const flow = started(await hcss('authorize.html?scenario=stay'));
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    away(); // the popup took focus
+    spy.last!.close();
+    await flow.offered();
+    back();
+    const backAt = Date.now();
+    await sleep(500);
+    expect(flow.settled).to.equal(false); // still within the grace for a late answer
+    const r = await flow.result;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    expect(Date.now() - backAt).to.be.within(900, 2500);
+  });
+
+  it('the page visible again after the popup hid it (a tab) → cancelled', async () => {
+    let visibility: DocumentVisibilityState = 'visible';
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => visibility,
+    });
+    try {
+      const flow = started(await hcss('authorize.html?scenario=stay'));
+      await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+      visibility = 'hidden';
+      document.dispatchEvent(new Event('visibilitychange'));
+      spy.last!.close();
+      await flow.offered();
+      visibility = 'visible';
+      document.dispatchEvent(new Event('visibilitychange'));
+      const r = await flow.result;
+      expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+  });
+
+  it('back, then away again within the grace (to the sign-in window): not cancelled', async () => {
+    const flow = started(await hcss('authorize.html?scenario=stay'));
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    away();
+    spy.last!.close();
+    await flow.offered();
+    back();
+    await sleep(300);
+    away();
+    await sleep(1500);
+    expect(flow.settled).to.equal(false);
+    flow.cancel();
+    await flow.result;
+  });
+
+  it('focus back while the sign-in window is still open: nothing ends', async () => {
+    const flow = started(await hcss('authorize.html?scenario=stay'));
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    away();
+    back();
+    await sleep(1500);
+    expect(flow.settled).to.equal(false);
+    expect(flow.phases).not.to.include('severed');
+    flow.cancel();
+    await flow.result;
+  });
+
+  it('closed before it was sent to the provider: a plain cancel, at once', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const target = `${provider}/authorize.html?scenario=approve`;
+    const flow = started({
+      provider: 'generic',
+      urlEndpoint: `/api/url?t=${t}&delay=1500&to=${encodeURIComponent(target)}`,
+    });
+    await sleep(200);
+    spy.last!.close();
+    const closedAt = Date.now();
+    const r = await flow.result;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    expect(Date.now() - closedAt).to.be.lessThan(800);
+    expect(flow.phases).not.to.include('severed');
+  });
+
+  it('starting a new flow cancels one that shows the offer (the user started again)', async () => {
+    const first = started(await hcss('coop/authorize.html?scenario=stay'));
+    await first.offered();
+    const t = uid();
+    const second = connect(await hcss('authorize.html?scenario=approve', t));
+    const r = await first.result;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    expect((await second).result['connected']).to.equal(true);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+});
+
+describe('Cross-Origin-Opener-Policy at every point of the flow', () => {
+  const cases: [string, string, string][] = [
+    [
+      'on a later provider page (consent after sign-in)',
+      'authorize.html?scenario=approve&next=coop&delay=1800',
+      '',
+    ],
+    ['on a slow first page', 'coop/authorize.html?scenario=approve&slow=2500&delay=300', ''],
+    ['on the first page, answering late', 'coop/authorize.html?scenario=approve&delay=3000', ''],
+    [
+      'on our own callback page, with a slow script',
+      'authorize.html?scenario=approve&delay=300',
+      'coop=1&wait=2000',
+    ],
+  ];
+  for (const [name, path, callbackQuery] of cases) {
+    it(`${name}: never cancelled, the code is exchanged once, the callback page told to close`, async () => {
+      const t = uid();
+      const seen = reports('test-callback-report');
+      try {
+        const flow = started(
+          await hcss(path, t, { redirectUri: reportCallbackUrl(callbackQuery) }),
+        );
+        const r = await flow.result;
+        expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+        expect(await exchanges(t)).to.have.length(1);
+        const answered = await seen.next({ phase: 'answered' });
+        expect(answered['answer']).to.equal('acknowledged');
+        if (callbackQuery) expect(answered['opener']).to.equal(false); // severed by our own page
+      } finally {
+        seen.close();
+      }
+    });
+  }
+
+  it('a valid answer that arrives while the offer is shown still connects', async () => {
+    const t = uid();
+    const flow = started(await hcss('coop/authorize.html?scenario=approve&delay=2500', t));
+    await flow.offered();
+    const r = await flow.result;
+    expect(r.ok).to.equal(true);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+});
+
+describe('late answers of ended flows are dismissed', () => {
+  it('after Cancel: never exchanged, and its callback page closes itself', async () => {
+    const t = uid();
+    const seen = reports('test-callback-report');
+    try {
+      const flow = started(await hcss('coop/authorize.html?scenario=approve&delay=2500', t));
+      await flow.offered();
+      flow.cancel();
+      const r = await flow.result;
+      expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+      const answered = await seen.next({ phase: 'answered' });
+      expect(answered['answer']).to.equal('dismissed');
+      await sleep(200);
+      expect(await exchanges(t)).to.have.length(0);
+    } finally {
+      seen.close();
+    }
+  });
+
+  it('after a timeout: its callback page closes itself', async () => {
+    const t = uid();
+    const seen = reports('test-callback-report');
+    try {
+      const flow = started(
+        await hcss('coop/authorize.html?scenario=approve&delay=2500', t, { timeout: 1500 }),
+      );
+      const r = await flow.result;
+      expect(r.ok ? 'connected' : r.error.status).to.equal('timeout');
+      expect((await seen.next({ phase: 'answered' }))['answer']).to.equal('dismissed');
+      expect(await exchanges(t)).to.have.length(0);
+    } finally {
+      seen.close();
+    }
+  });
+
+  it('after Reopen: the old window is dismissed, the new one (new state) connects', async () => {
+    const t = uid();
+    const seen = reports('test-callback-report');
+    try {
+      const flow = started(await hcss('coop/authorize.html?scenario=approve&delay=2500', t));
+      await flow.offered();
+      expect(flow.handle.reopen()).to.equal(true);
+      expect(spy.calls).to.have.length(2);
+      const r = await flow.result;
+      expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+      const old = await seen.next({ answer: 'dismissed' });
+      const fresh = await seen.next({ answer: 'acknowledged' });
+      expect(old['state']).not.to.equal(fresh['state']);
+      const sent = await exchanges(t);
+      expect(sent).to.have.length(1);
+      expect(sent[0]!.body['state']).to.equal(fresh['state']);
+      expect(sent[0]!.body['code']).to.equal(fresh['code']);
+    } finally {
+      seen.close();
+    }
+  });
+});
+
+describe('the opener page leaving', () => {
+  it('pagehide ends the flow and closes its popup', async () => {
+    const flow = started(await hcss('authorize.html?scenario=stay'));
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    const r = await flow.result;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    await until(() => spy.last?.closed === true, 2000, 'popup closed');
+  });
+
+  it('a partner page navigating away (for real) closes the popup it opened', async () => {
+    const { provider } = await origins();
+    const app = openFrameApp(
+      redirectApp(() => ({
+        provider: 'hcss',
+        clientId: 'c',
+        authorizeUrl: `${provider}/authorize.html?scenario=stay`,
+        redirectUri: reportCallbackUrl(),
+      })),
+    );
+    try {
+      await app.loaded();
+      const win = app.frame.contentWindow!;
+      const open = win.open.bind(win);
+      let popup: Window | null = null;
+      win.open = ((...args: Parameters<Window['open']>) =>
+        (popup = open(...args))) as Window['open'];
+      const el = win.document.getElementById('c') as HTMLElement & { connect(): Promise<unknown> };
+      el.connect().catch(() => undefined);
+      await until(() => popup !== null, 2000, 'popup opened');
+      await sleep(300);
+      app.frame.src = 'about:blank';
+      await until(() => popup!.closed, 3000, 'popup closed by the leaving page');
+    } finally {
+      app.dispose();
+    }
+  });
+});

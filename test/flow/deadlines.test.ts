@@ -1,0 +1,273 @@
+// Every flow ends: hanging backends in every mode, numbers out of range, and pages restored from
+// the back/forward cache.
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { connect, startFlow, type ConnectOptions, type OAuthConnect } from '../../src/index.js';
+import {
+  callbackUrl,
+  exchanges,
+  exchangeUrl,
+  origins,
+  outcome,
+  sleep,
+  spyOnOpen,
+  uid,
+  until,
+} from '../support/helpers.js';
+
+let spy: ReturnType<typeof spyOnOpen>;
+beforeEach(() => (spy = spyOnOpen()));
+afterEach(() => {
+  spy.restore();
+  history.replaceState(null, '', location.pathname);
+  sessionStorage.clear();
+});
+
+const HANG = 60000; // the backend mock answers after this long: "never", for these tests
+
+async function hcss(extra: Partial<ConnectOptions> = {}): Promise<ConnectOptions> {
+  const { provider } = await origins();
+  return {
+    provider: 'hcss',
+    authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+    clientId: 'c',
+    redirectUri: callbackUrl(),
+    ...extra,
+  };
+}
+
+/** Runs `flow` and expects it to end with `status` within `timeout` + `slack` ms. */
+async function endsWith(
+  flow: Promise<unknown>,
+  status: string,
+  timeout: number,
+  slack = 1500,
+): Promise<void> {
+  const started = Date.now();
+  const r = await outcome(flow);
+  expect(r.ok ? 'connected' : r.error.status).to.equal(status);
+  expect(Date.now() - started).to.be.below(timeout + slack);
+}
+
+describe('a backend that never answers ends the flow at its timeout', () => {
+  it('popup mode: a hanging exchange → timeout; the code was sent once', async () => {
+    const t = uid();
+    await endsWith(
+      connect(await hcss({ timeout: 2500, exchangeUrl: `${exchangeUrl(t)}&delay=${HANG}` })),
+      'timeout',
+      2500,
+    );
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
+  it('popup mode: a hanging url-endpoint → timeout, and the blank popup is closed', async () => {
+    const t = uid();
+    await endsWith(
+      connect({ provider: 'generic', timeout: 1500, urlEndpoint: `/api/url?t=${t}&delay=${HANG}` }),
+      'timeout',
+      1500,
+    );
+    await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
+  });
+
+  it('a resolveUrl that never settles → timeout, popup closed', async () => {
+    await endsWith(
+      connect({
+        provider: 'generic',
+        timeout: 1200,
+        resolveUrl: () => new Promise<string>(() => undefined),
+      }),
+      'timeout',
+      1200,
+    );
+    await until(() => spy.last?.closed === true, 2000, 'popup closed');
+  });
+
+  it('redirect mode: a hanging url-endpoint → timeout; the page never left, nothing pending', async () => {
+    const t = uid();
+    await endsWith(
+      connect({
+        provider: 'generic',
+        mode: 'redirect',
+        timeout: 1500,
+        urlEndpoint: `/api/url?t=${t}&delay=${HANG}`,
+      }),
+      'timeout',
+      1500,
+    );
+    expect(sessionStorage.getItem('oauth-connect:pending')).to.equal(null);
+  });
+
+  it('redirect return: a hanging exchange ends at the pending flow’s deadline', async () => {
+    const t = uid();
+    sessionStorage.setItem(
+      'oauth-connect:pending',
+      JSON.stringify({
+        v: 2,
+        provider: 'hcss',
+        completion: 'code',
+        state: 'S',
+        returnTo: location.href,
+        createdAt: Date.now() - 8000,
+        timeout: 10000, // 2 s left
+      }),
+    );
+    history.replaceState(null, '', `${location.pathname}?code=C-${t}&state=S`);
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hcss"
+        mode="redirect"
+        exchange-url=${`${exchangeUrl(t)}&delay=${HANG}`}
+      ></oauth-connect>`,
+    );
+    const started = Date.now();
+    const failed = await oneEvent(el, 'failed');
+    expect(failed.detail.status).to.equal('timeout');
+    expect(Date.now() - started).to.be.below(3500);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
+  it('landing mode: a hanging exchange → timeout', async () => {
+    const t = uid();
+    history.replaceState(null, '', `${location.pathname}?code=hint-${t}`);
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hint"
+        timeout="1500"
+        exchange-url=${`${exchangeUrl(t)}&delay=${HANG}`}
+      ></oauth-connect>`,
+    );
+    const started = Date.now();
+    const failed = await oneEvent(el, 'failed');
+    expect(failed.detail.status).to.equal('timeout');
+    expect(Date.now() - started).to.be.below(3000);
+  });
+});
+
+/** Records the delays every timer and interval was set with while `run` runs. */
+async function timerDelays(run: () => Promise<void>): Promise<number[]> {
+  const delays: number[] = [];
+  const setT = window.setTimeout;
+  const setI = window.setInterval;
+  window.setTimeout = ((fn: TimerHandler, ms?: number, ...rest: unknown[]) => {
+    delays.push(ms ?? 0);
+    return setT(fn, ms, ...rest);
+  }) as typeof window.setTimeout;
+  window.setInterval = ((fn: TimerHandler, ms?: number, ...rest: unknown[]) => {
+    delays.push(ms ?? 0);
+    return setI(fn, ms, ...rest);
+  }) as typeof window.setInterval;
+  try {
+    await run();
+  } finally {
+    window.setTimeout = setT;
+    window.setInterval = setI;
+  }
+  return delays;
+}
+
+describe('numbers out of range', () => {
+  it('timeout="2592000000" (30 days) is clamped: the flow runs, no timer fires at once', async () => {
+    const abort = new AbortController();
+    let settled = false;
+    const delays = await timerDelays(async () => {
+      const flow = connect(
+        await hcss({
+          timeout: 2_592_000_000,
+          authorizeUrl: `${(await origins()).provider}/authorize.html?scenario=stay`,
+        }),
+        abort.signal,
+      );
+      void flow.catch(() => (settled = true));
+      await sleep(800);
+      expect(settled).to.equal(false);
+      abort.abort();
+      const r = await outcome(flow);
+      expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    });
+    expect(Math.max(...delays)).to.be.at.most(2 ** 31 - 1);
+    expect(delays).to.include(2 ** 31 - 1);
+  });
+
+  it('a 30-day poll-interval is clamped to the timeout: no busy loop, and it still connects', async () => {
+    const delays = await timerDelays(async () => {
+      const result = await connect(await hcss({ pollInterval: 2_592_000_000, timeout: 60_000 }));
+      expect(result.result['code']).to.be.a('string');
+    });
+    expect(delays.every((d) => d <= 2 ** 31 - 1)).to.equal(true);
+    expect(delays).to.include(60_000); // the poller, at most the timeout
+  });
+
+  it('popup-width / popup-height of a billion: the popup fits the screen', async () => {
+    await connect(await hcss({ popupWidth: 1e9, popupHeight: 1e9 }));
+    const features = new URLSearchParams(spy.calls[0]!.features.replaceAll(',', '&'));
+    expect(Number(features.get('width'))).to.be.at.most(screen.availWidth);
+    expect(Number(features.get('height'))).to.be.at.most(screen.availHeight);
+    expect(Number(features.get('width'))).to.be.at.least(100);
+  });
+
+  for (const [name, extra] of [
+    ['a negative timeout', { timeout: -5 }],
+    ['a timeout that is not a number', { timeout: Number('soon') }],
+    ['a 1 ms poll interval', { pollInterval: 1 }],
+  ] as const) {
+    it(`${name} → invalid_config, nothing opens`, async () => {
+      const r = await outcome(connect(await hcss(extra)));
+      expect(r.ok ? 'connected' : r.error.status).to.equal('invalid_config');
+      expect(spy.calls).to.have.length(0);
+    });
+  }
+
+  it('the element: timeout="abc" → invalid_config before anything opens', async () => {
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hcss"
+        client-id="c"
+        redirect-uri=${callbackUrl()}
+        timeout="abc"
+      ></oauth-connect>`,
+    );
+    const failed = oneEvent(el, 'failed');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="button"]')!.click();
+    expect((await failed).detail.status).to.equal('invalid_config');
+    expect(spy.calls).to.have.length(0);
+  });
+});
+
+describe('the back/forward cache', () => {
+  it('a restored page never shows a flow that cannot finish: the element is usable', async () => {
+    const t = uid();
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="generic"
+        mode="redirect"
+        url-endpoint=${`/api/url?t=${t}&delay=${HANG}`}
+      ></oauth-connect>`,
+    );
+    const button = () => el.shadowRoot!.querySelector<HTMLButtonElement>('[part="button"]')!;
+    button().click();
+    await el.updateComplete;
+    expect(button().getAttribute('aria-busy')).to.equal('true');
+    const failed = oneEvent(el, 'failed');
+    // Back from the provider: the browser shows this page again from the back/forward cache.
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    expect((await failed).detail.status).to.equal('cancelled');
+    await el.updateComplete;
+    expect(button().getAttribute('aria-busy')).to.equal('false');
+    expect(sessionStorage.getItem('oauth-connect:pending')).to.equal(null);
+  });
+
+  it('a pageshow that is not a restore changes nothing', async () => {
+    const abort = new AbortController();
+    const flow = startFlow(
+      await hcss({ authorizeUrl: `${(await origins()).provider}/authorize.html?scenario=stay` }),
+      { signal: abort.signal },
+    );
+    let settled = false;
+    void flow.result.catch(() => (settled = true));
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }));
+    await sleep(300);
+    expect(settled).to.equal(false);
+    abort.abort();
+    await outcome(flow.result);
+  });
+});

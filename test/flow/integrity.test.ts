@@ -1,0 +1,184 @@
+// Every result bound to its flow: forged callbacks from another site, another tab's flow, a fixed
+// state written into authorize-url, a backend handing out the same state twice.
+import { expect } from '@open-wc/testing';
+import { connect, type ConnectOptions } from '../../src/index.js';
+import {
+  callbackUrl,
+  exchanges,
+  exchangeUrl,
+  origins,
+  outcome,
+  reportCallbackUrl,
+  reports,
+  sleep,
+  spyOnOpen,
+  uid,
+  until,
+} from '../support/helpers.js';
+
+let spy: ReturnType<typeof spyOnOpen>;
+beforeEach(() => (spy = spyOnOpen()));
+afterEach(() => spy.restore());
+
+/** A pending flow whose sign-in window never answers: only a forgery could end it. */
+async function pendingFlow(provider: 'bwell' | 'hcss', t: string): Promise<ConnectOptions> {
+  const { provider: origin } = await origins();
+  if (provider === 'hcss') {
+    return {
+      provider: 'hcss',
+      authorizeUrl: `${origin}/authorize.html?scenario=stay`,
+      clientId: 'c',
+      redirectUri: reportCallbackUrl(),
+      exchangeUrl: exchangeUrl(t),
+    };
+  }
+  // b.well with its custom redirect URL on our origin (polling): our origin is allowed, so only
+  // the window binding and the per-flow key stand between a forgery and `connected`.
+  return {
+    provider: 'bwell',
+    mode: 'polling',
+    connectionId: 'conn-1',
+    redirectUri: reportCallbackUrl(),
+    resolveUrl: async () => `${origin}/bwell.html?delay=100000`,
+    exchangeUrl: exchangeUrl(t),
+  };
+}
+
+describe('forged callbacks: another site navigates a tab of its own to our callback page', () => {
+  const forgeries: [string, 'bwell' | 'hcss'][] = [
+    ['status_code=success', 'bwell'],
+    ['error=access_denied&error_description=Attacker+text', 'bwell'],
+    ['error=access_denied&error_description=Attacker+text', 'hcss'],
+    ['code=ATTACKER-CODE&state=guessed', 'hcss'],
+    ['code=ATTACKER-CODE', 'hcss'],
+    ['code=A&code=B', 'hcss'],
+  ];
+  const ways = ['a tab it opened', 'a noopener tab', 'a frame'] as const;
+  for (const [query, provider] of forgeries) {
+    for (const way of ways) {
+      it(`?${query} through ${way} ends no pending ${provider} flow, sends nothing`, async () => {
+        const { stranger } = await origins();
+        const t = uid();
+        const seen = reports('test-callback-report');
+        const abort = new AbortController();
+        const pending = outcome(connect(await pendingFlow(provider, t), abort.signal));
+        await sleep(300); // the flow is waiting
+        const forged = `${stranger}/forge.html?to=${encodeURIComponent(reportCallbackUrl(query))}`;
+        const frame = document.createElement('iframe');
+        if (way === 'a frame') {
+          frame.src = forged;
+          document.body.append(frame);
+        } else {
+          window.open(forged, '_blank', way === 'a noopener tab' ? 'noopener' : '');
+        }
+        try {
+          const report = await seen.next({ phase: 'delivered' });
+          expect(report['opener']).to.equal(way === 'a tab it opened');
+          await sleep(700); // time for any path to reach the flow
+          abort.abort();
+          const r = await pending;
+          expect(r.ok).to.equal(false);
+          if (!r.ok) {
+            expect(r.error.status).to.equal('cancelled');
+            expect(r.error.message).not.to.contain('Attacker');
+          }
+          expect(await exchanges(t)).to.have.length(0);
+        } finally {
+          frame.remove();
+          seen.close();
+        }
+      });
+    }
+  }
+});
+
+describe('another tab', () => {
+  it('two tabs with b.well flows: finishing one never connects the other', async () => {
+    const { provider } = await origins();
+    const tA = uid();
+    const tB = uid();
+    const appReports = reports('test-flow-app');
+    const bwellTarget = (query: string) =>
+      `/api/url?t=${tB}&to=${encodeURIComponent(`${provider}/bwell.html?${query}`)}`;
+    const optionsB: ConnectOptions = {
+      provider: 'bwell',
+      mode: 'polling',
+      connectionId: 'conn-B',
+      redirectUri: callbackUrl(),
+      urlEndpoint: bwellTarget(
+        `delay=1200&status_code=success&redirect_uri=${encodeURIComponent(callbackUrl())}`,
+      ),
+      exchangeUrl: exchangeUrl(tB),
+    };
+    const abort = new AbortController();
+    const pendingA = outcome(connect(await pendingFlow('bwell', tA), abort.signal));
+    window.open(
+      `/test/fixtures/flow-app.html?options=${encodeURIComponent(JSON.stringify(optionsB))}`,
+    );
+    try {
+      const doneB = await appReports.next({ type: 'connected' }, 10000);
+      expect((doneB['result'] as { provider: string }).provider).to.equal('bwell');
+      await sleep(800);
+      abort.abort();
+      const r = await pendingA;
+      expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+      expect(await exchanges(tA)).to.have.length(0);
+      expect((await exchanges(tB)).map((l) => l.body['connectionId'])).to.deep.equal(['conn-B']);
+    } finally {
+      appReports.close();
+    }
+  });
+});
+
+describe('state is minted per flow', () => {
+  const fullUrl = async (scenario: string) => {
+    const { provider } = await origins();
+    return `${provider}/authorize.html?scenario=${scenario}&client_id=x&redirect_uri=${encodeURIComponent(callbackUrl())}&state=FIXED`;
+  };
+
+  it('a state written into a full authorize-url is replaced by a fresh one (and PKCE added)', async () => {
+    const t = uid();
+    const result = await connect({
+      provider: 'generic',
+      authorizeUrl: await fullUrl('approve'),
+      redirectUri: callbackUrl(),
+      exchangeUrl: exchangeUrl(t),
+    });
+    expect(result.result['connected']).to.equal(true);
+    const [sent] = await exchanges(t);
+    expect(sent!.body['state']).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(String(sent!.body['code'])).to.match(/^code-pkce-/);
+    expect(sent!.body['codeVerifier']).to.be.a('string');
+  });
+
+  it("an attacker's code carrying that fixed state → unauthorized, nothing exchanged", async () => {
+    const t = uid();
+    const r = await outcome(
+      connect({
+        provider: 'generic',
+        authorizeUrl: `${await fullUrl('forced')}&forced_state=FIXED`,
+        redirectUri: callbackUrl(),
+        exchangeUrl: exchangeUrl(t),
+      }),
+    );
+    expect(r.ok ? 'connected' : r.error.status).to.equal('unauthorized');
+    await sleep(100);
+    expect(await exchanges(t)).to.have.length(0);
+  });
+
+  it('a url-endpoint handing out the same state twice → invalid_config, blank popup closed', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const target = `${provider}/authorize.html?scenario=approve&redirect_uri=${encodeURIComponent(callbackUrl())}&state=static-${t}`;
+    const options: ConnectOptions = {
+      provider: 'generic',
+      urlEndpoint: `/api/url?t=${t}&to=${encodeURIComponent(target)}`,
+      redirectUri: callbackUrl(),
+    };
+    const first = await connect(options);
+    expect(first.result['state']).to.equal(`static-${t}`);
+    const second = await outcome(connect(options));
+    expect(second.ok ? 'connected' : second.error.status).to.equal('invalid_config');
+    await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
+  });
+});
