@@ -184,8 +184,8 @@ describe('numbers out of range', () => {
       const r = await outcome(flow);
       expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
     });
-    expect(Math.max(...delays)).to.be.at.most(2 ** 31 - 1);
-    expect(delays).to.include(2 ** 31 - 1);
+    // the flow's deadline timer: the longest a browser timer can wait (less the ms gone meanwhile)
+    expect(Math.max(...delays)).to.be.within(2 ** 31 - 1 - 1000, 2 ** 31 - 1);
   });
 
   it('a 30-day poll-interval is clamped to the timeout: no busy loop, and it still connects', async () => {

@@ -63,7 +63,8 @@ describe('forged callbacks: another site navigates a tab of its own to our callb
         const abort = new AbortController();
         const pending = outcome(connect(await pendingFlow(provider, t), abort.signal));
         await sleep(300); // the flow is waiting
-        const forged = `${stranger}/forge.html?to=${encodeURIComponent(reportCallbackUrl(query))}`;
+        const target = reportCallbackUrl(`${query}&close_after=3000`);
+        const forged = `${stranger}/forge.html?to=${encodeURIComponent(target)}`;
         const frame = document.createElement('iframe');
         if (way === 'a frame') {
           frame.src = forged;

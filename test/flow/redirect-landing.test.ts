@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../../src/index.js';
 import {
@@ -310,7 +310,9 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     );
   /** A HealthTap and an HCSS element in redirect mode and a Hint landing element, in that order. */
   async function page(t: { healthtap: string; hcss: string; hint: string }) {
-    const root = await fixture<HTMLElement>(
+    // fixtureSync + updateComplete: a plain wrapper would wait for an animation frame, which a
+    // page behind other windows may never get.
+    const root = fixtureSync<HTMLElement>(
       html`<div>
         <oauth-connect
           id="healthtap"
@@ -332,6 +334,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
         ></oauth-connect>
       </div>`,
     );
+    for (const el of root.querySelectorAll('oauth-connect')) await el.updateComplete;
     await sleep(400);
     return root;
   }

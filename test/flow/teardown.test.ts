@@ -1,0 +1,105 @@
+// After a flow ends, whichever way, no listener, interval, timer or channel of it remains.
+import { expect } from '@open-wc/testing';
+import { connect, startFlow, type ConnectOptions } from '../../src/index.js';
+import {
+  exchangeUrl,
+  origins,
+  outcome,
+  reportCallbackUrl,
+  sleep,
+  spyOnOpen,
+  uid,
+  until,
+} from '../support/helpers.js';
+import { trackLeaks } from '../support/leaks.js';
+
+let spy: ReturnType<typeof spyOnOpen>;
+beforeEach(() => (spy = spyOnOpen()));
+afterEach(() => {
+  spy.restore();
+  history.replaceState(null, '', location.pathname);
+  sessionStorage.clear();
+});
+
+async function hcss(path: string, extra: Partial<ConnectOptions> = {}): Promise<ConnectOptions> {
+  const { provider } = await origins();
+  return {
+    provider: 'hcss',
+    authorizeUrl: `${provider}/${path}`,
+    clientId: 'c',
+    redirectUri: reportCallbackUrl(),
+    exchangeUrl: exchangeUrl(uid()),
+    ...extra,
+  };
+}
+
+describe('teardown', () => {
+  it('leaves nothing behind after flows that end every way', async function () {
+    this.timeout(60000);
+    const leaks = trackLeaks();
+    try {
+      // answers: approve, deny, tampered state
+      for (const scenario of ['approve', 'deny', 'tamper']) {
+        await outcome(connect(await hcss(`authorize.html?scenario=${scenario}`)));
+      }
+      // the deadline
+      await outcome(connect(await hcss('authorize.html?scenario=stay', { timeout: 400 })));
+      // a closed window, then Cancel
+      {
+        const abort = new AbortController();
+        const flow = startFlow(await hcss('authorize.html?scenario=stay'), {
+          signal: abort.signal,
+        });
+        await sleep(500);
+        spy.last!.close();
+        await sleep(300);
+        abort.abort();
+        await outcome(flow.result);
+      }
+      // COOP: severed, reopened, connected through the per-flow channel
+      {
+        const phases: string[] = [];
+        const flow = startFlow(await hcss('coop/authorize.html?scenario=approve&delay=1500'), {
+          onPhase: (p) => phases.push(p),
+        });
+        await until(() => phases.includes('severed'), 5000, 'severed');
+        flow.reopen();
+        await outcome(flow.result);
+      }
+      // a url-endpoint that fails, and one that hangs past the deadline
+      await outcome(
+        connect({ provider: 'generic', urlEndpoint: `/api/url?t=${uid()}&respond=bad` }),
+      );
+      await outcome(
+        connect({
+          provider: 'generic',
+          timeout: 500,
+          urlEndpoint: `/api/url?t=${uid()}&delay=5000`,
+        }),
+      );
+      // the page leaving
+      {
+        const flow = startFlow(await hcss('authorize.html?scenario=stay'));
+        await sleep(300);
+        window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+        await outcome(flow.result);
+      }
+      await sleep(100);
+      expect(leaks.listenersLeft()).to.deep.equal([]);
+      expect([...leaks.intervals]).to.deep.equal([]);
+      expect([...leaks.timeouts]).to.deep.equal([]);
+      expect(leaks.channels.size).to.equal(0);
+      // the spies did see the flows' listeners
+      expect(leaks.listenerTypes()).to.include.members([
+        'window:message',
+        'window:focus',
+        'window:blur',
+        'window:pagehide',
+        'window:pageshow',
+        'document:visibilitychange',
+      ]);
+    } finally {
+      leaks.restore();
+    }
+  });
+});
