@@ -205,4 +205,26 @@ describe('<oauth-connect>', () => {
     el.cancel();
     expect((await failed).detail.status).to.equal('cancelled');
   });
+
+  it('a closed sign-in window: the offer is accessible, its Cancel ends the flow, the element is reusable', async () => {
+    const el = await hcssElement('stay');
+    button(el).click();
+    await until(() => spy.last !== null, 2000, 'popup opened');
+    await sleep(400); // sent to the provider
+    spy.last!.close();
+    await until(() => !!el.shadowRoot!.querySelector('[part="severed"]'), 3000, 'the offer');
+    expect(el.shadowRoot!.querySelector('[part="severed"]')!.textContent).to.contain(
+      "Don't see the sign-in window?",
+    );
+    await expect(el).to.be.accessible();
+    const failed = oneEvent(el, 'failed');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="cancel"]')!.click();
+    expect((await failed).detail.status).to.equal('cancelled');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="severed"]')).to.equal(null);
+    expect(button(el).getAttribute('aria-busy')).to.equal('false');
+    button(el).click();
+    expect(spy.calls).to.have.length(2); // a new flow
+    el.cancel();
+  });
 });

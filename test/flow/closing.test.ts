@@ -321,3 +321,31 @@ describe('the opener page leaving', () => {
     }
   });
 });
+
+describe('a real close, in a browser that moves focus', () => {
+  it('the user closes the sign-in window → focus comes back → cancelled', async function () {
+    // this test lets the browser's own focus events through
+    window.removeEventListener('focus', holdFocus!, true);
+    window.removeEventListener('blur', holdFocus!, true);
+    let blurred = false;
+    const onBlur = (event: Event) => (blurred ||= event.isTrusted);
+    window.addEventListener('blur', onBlur);
+    try {
+      const flow = started(await hcss('authorize.html?scenario=stay'));
+      await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+      await sleep(500);
+      if (!blurred) {
+        // Headless Chromium never moves focus (see the dispatched-focus tests above).
+        flow.cancel();
+        await flow.result;
+        this.skip();
+      }
+      spy.last!.close();
+      const r = await flow.result;
+      expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+      expect(flow.phases).to.include('severed'); // the offer showed first, then the proof came
+    } finally {
+      window.removeEventListener('blur', onBlur);
+    }
+  });
+});
