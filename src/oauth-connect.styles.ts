@@ -46,6 +46,10 @@ export const styles = css`
     align-items: center;
     flex-wrap: wrap;
   }
+  .actions {
+    display: inline-flex;
+    gap: 0.5rem;
+  }
   [part='reopen'],
   [part='cancel'] {
     padding: 0.3rem 0.8rem;

@@ -22,7 +22,8 @@ import { styles } from './oauth-connect.styles.js';
  * @slot error - Shown below the button after a failure (default: the failure message).
  *
  * @csspart button - The connect button.
- * @csspart status - The polite live region announcing the outcome.
+ * @csspart status - The polite live region announcing each phase and the outcome. It shows on
+ *   screen after a connection; before, the button, the offer and the error already show what it says.
  * @csspart error - The error text after a failure.
  * @csspart severed - The "Don't see the sign-in window?" group, shown when the popup's handle reads
  *   closed: the user closed it, or the browser took the handle away (Cross-Origin-Opener-Policy).
@@ -206,8 +207,10 @@ export class OAuthConnect extends LitElement {
         severed
           ? html`<div part="severed" role="group" aria-label="Sign-in window">
               <span>Don't see the sign-in window?</span>
-              <button part="reopen" type="button" @click=${this.onReopen}>Reopen</button>
-              <button part="cancel" type="button" @click=${this.cancel}>Cancel</button>
+              <span class="actions">
+                <button part="reopen" type="button" @click=${this.onReopen}>Reopen</button>
+                <button part="cancel" type="button" @click=${this.cancel}>Cancel</button>
+              </span>
             </div>`
           : nothing
       }
@@ -216,7 +219,14 @@ export class OAuthConnect extends LitElement {
           ? html`<div part="error"><slot name="error">${state.error.message}</slot></div>`
           : nothing
       }
-      <div part="status" role="status" aria-live="polite">${announcement(state, label)}</div>
+      <div
+        part="status"
+        role="status"
+        aria-live="polite"
+        class=${state.kind === 'connected' ? '' : 'visually-hidden'}
+      >
+        ${announcement(state, label)}
+      </div>
     `;
   }
 }
