@@ -1,6 +1,8 @@
 // @ts-check
 // Real browsers from Debian packages (no browser downloads here): Chromium, plus Firefox ESR (via
-// WebDriver BiDi) when it is installed. BROWSERS=chromium or BROWSERS=firefox picks one.
+// WebDriver BiDi) when it is installed. BROWSERS=chromium, BROWSERS=firefox or BROWSERS=webkit
+// (WebKitGTK's MiniBrowser through WebKitWebDriver under Xvfb: apt-get install webkit2gtk-driver
+// xvfb) picks the engines, comma separated.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -57,6 +59,13 @@ if (want.includes('chromium')) {
 if (want.includes('firefox')) {
   normal.push(firefox());
   blocker.push(firefox(true));
+}
+
+if (want.includes('webkit')) {
+  const { webdriverLauncher } = await import('@web/test-runner-webdriver');
+  const { startWebKitDriver } = await import('./test/support/wtr-webkit.mjs');
+  normal.push(webdriverLauncher(await startWebKitDriver({ popupsAllowed: true })));
+  blocker.push(webdriverLauncher(await startWebKitDriver({ popupsAllowed: false })));
 }
 
 export default {
