@@ -69,30 +69,48 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
   const via: CallbackDelivery['via'][number][] = [];
   let resolveAnswer: (answer: CallbackAnswer) => void = () => undefined;
   const answer = new Promise<CallbackAnswer>((resolve) => (resolveAnswer = resolve));
+  let answered = false;
+  const end = (result: CallbackAnswer) => {
+    if (answered) return;
+    answered = true;
+    resolveAnswer(result);
+    if (result !== 'disposed' && options.closeOnAck !== false) window.close();
+  };
   const delivery = {
     params,
     via,
     answer,
     acknowledged: answer.then((a) => a === 'acknowledged'),
-    dispose: () => resolveAnswer('disposed'),
+    dispose: () => end('disposed'),
   };
   if (!params) {
-    resolveAnswer('disposed');
+    end('disposed');
     return delivery;
   }
 
-  const key = takeItem(sessionStorage, FLOW_KEY_ITEM);
+  const key = takeFlowKey();
   const id = randomToken(16);
   const message = { type: CALLBACK_MESSAGE_TYPE, id, ...(key ? { key } : {}), params };
   const name = key || params.state ? channelName(key) : undefined;
+  const broadcast = typeof BroadcastChannel === 'function';
 
   let channel: BroadcastChannel | undefined;
-  const onStorage = (event: StorageEvent) => {
-    if (key && event.key === DISMISSED_PREFIX + key && event.newValue) end('dismissed');
+  const onAnswer = (data: { type?: unknown; id?: unknown } | null) => {
+    if (data?.type === DISMISS_MESSAGE_TYPE) end('dismissed');
+    else if (data?.type === ACK_MESSAGE_TYPE && data.id === id) end('acknowledged');
   };
-  const end = (result: CallbackAnswer) => {
-    resolveAnswer(result);
-    if (result !== 'disposed' && options.closeOnAck !== false) window.close();
+  // Where BroadcastChannel is missing, answers come as storage events; a dismissal marks the key.
+  const onStorage = ({ key: item, newValue }: StorageEvent) => {
+    if (!newValue) return;
+    if (key && item === DISMISSED_PREFIX + key) end('dismissed');
+    else if (!broadcast && item?.startsWith(MESSAGE_PREFIX)) {
+      try {
+        const posted = JSON.parse(newValue) as { channel?: unknown; data?: unknown };
+        if (posted.channel === name) onAnswer(posted.data as Parameters<typeof onAnswer>[0]);
+      } catch {
+        // not ours
+      }
+    }
   };
   void answer.then(() => {
     if (channel) channel.onmessage = null;
@@ -109,12 +127,10 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
   } catch {
     // a severed or cross-origin opener: the channel below still reaches it
   }
-  if (name && typeof BroadcastChannel === 'function') {
+  if (name && broadcast) {
     channel = new BroadcastChannel(name);
-    channel.onmessage = ({ data }: MessageEvent<{ type?: unknown; id?: unknown }>) => {
-      if (data?.type === DISMISS_MESSAGE_TYPE) end('dismissed');
-      else if (data?.type === ACK_MESSAGE_TYPE && data.id === id) end('acknowledged');
-    };
+    channel.onmessage = ({ data }: MessageEvent) =>
+      onAnswer(data as Parameters<typeof onAnswer>[0]);
     channel.postMessage(message);
     via.push('channel');
   } else if (name) {
@@ -128,11 +144,11 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
       // storage disabled: the other paths remain
     }
   }
+  if (name) addEventListener('storage', onStorage);
 
   if (key) {
     // A flow that ended without this answer (cancelled, timed out, reopened) marked its key: close.
     // Read after delivering, off the critical path; reading also subscribes WebKit to later marks.
-    addEventListener('storage', onStorage);
     setTimeout(() => {
       try {
         if (localStorage.getItem(DISMISSED_PREFIX + key)) end('dismissed');
@@ -146,11 +162,11 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
   return delivery;
 }
 
-/** Reads and removes a sessionStorage item (undefined when missing or storage is blocked). */
-function takeItem(storage: Storage, item: string): string | undefined {
+/** This tab's per-flow key, read once and removed (undefined when missing or storage is blocked). */
+function takeFlowKey(): string | undefined {
   try {
-    const value = storage.getItem(item) ?? undefined;
-    storage.removeItem(item);
+    const value = sessionStorage.getItem(FLOW_KEY_ITEM) ?? undefined;
+    sessionStorage.removeItem(FLOW_KEY_ITEM);
     return value;
   } catch {
     return undefined;

@@ -7,14 +7,12 @@ import {
   exchangeUrl,
   origins,
   sleep,
-  spyOnOpen,
   uid,
+  useOpenSpy,
   until,
 } from './support/helpers.js';
 
-let spy: ReturnType<typeof spyOnOpen>;
-beforeEach(() => (spy = spyOnOpen()));
-afterEach(() => spy.restore());
+const spy = useOpenSpy();
 
 async function hcssElement(scenario: string, t = uid(), extra = '') {
   const { provider } = await origins();

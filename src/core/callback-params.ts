@@ -15,18 +15,12 @@ export interface CallbackParams {
   readonly malformed?: string;
 }
 
-export const CALLBACK_KEYS = [
-  'code',
-  'state',
-  'error',
-  'error_description',
-  'status_code',
-] as const;
+const CALLBACK_KEYS = ['code', 'state', 'error', 'error_description', 'status_code'] as const;
 
 /** Keys that make a URL an answer at all (a lone `state` is nothing: apps use `?state=` too). */
 const RESULT_KEYS = ['code', 'error', 'status_code'] as const;
 
-export const MAX_PARAM_LENGTH = 4096;
+const MAX_PARAM_LENGTH = 4096;
 
 /**
  * Reads the callback keys from a URL's query and fragment; undefined when it carries no answer.
@@ -65,11 +59,6 @@ export function parseCallbackUrl(href: string): CallbackParams | undefined {
     ...(found['state'] ? { state: found['state'] } : {}),
     malformed,
   };
-}
-
-/** A result needs at least a `code`, an `error` or a `status_code`; a lone `state` is nothing. */
-export function hasCallbackResult(params: CallbackParams): boolean {
-  return Boolean(params.code || params.error || params.status_code);
 }
 
 /** The same URL without the callback keys (for `history.replaceState`). */

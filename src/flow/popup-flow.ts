@@ -57,7 +57,7 @@ export class PopupFlow implements Started {
     popup: Window,
   ) {
     for (const flow of offering) {
-      flow.end(new ConnectError('cancelled', 'A new connection was started.'));
+      flow.settle(new ConnectError('cancelled', 'A new connection was started.'));
     }
     this.lifetime = childController(run.signal);
     const signal = this.lifetime.signal;
@@ -100,10 +100,6 @@ export class PopupFlow implements Started {
     return true;
   }
 
-  private end(error: ConnectError): void {
-    this.settle(error);
-  }
-
   /** Listeners that live as long as the flow: messages, URL reads, close checks, leaving the page. */
   private listen(signal: AbortSignal): void {
     const { config, window: win } = this.run;
@@ -135,7 +131,7 @@ export class PopupFlow implements Started {
       win,
       'pagehide',
       () =>
-        this.end(
+        this.settle(
           new ConnectError('cancelled', 'The page was left before the connection completed.'),
         ),
       signal,
@@ -168,7 +164,7 @@ export class PopupFlow implements Started {
       (prepared) => {
         if (attempt.scope.signal.aborted) return;
         if (isClosed(popup)) {
-          this.end(new ConnectError('cancelled', 'The sign-in window was closed.'));
+          this.settle(new ConnectError('cancelled', 'The sign-in window was closed.'));
           return;
         }
         attempt.expectation = prepared.expectation;
@@ -177,7 +173,7 @@ export class PopupFlow implements Started {
         this.run.phase('waiting');
       },
       (error: unknown) => {
-        if (!attempt.scope.signal.aborted) this.end(toConnectError(error));
+        if (!attempt.scope.signal.aborted) this.settle(toConnectError(error));
       },
     );
     return attempt;
@@ -220,7 +216,7 @@ export class PopupFlow implements Started {
       return;
     }
     if (!navigated) {
-      this.end(new ConnectError('cancelled', 'The sign-in window was closed.'));
+      this.settle(new ConnectError('cancelled', 'The sign-in window was closed.'));
       return;
     }
     const now = Date.now();
@@ -232,7 +228,7 @@ export class PopupFlow implements Started {
     }
     const back = this.presence.backSince();
     if (back && now - Math.max(back, this.closedAt) >= BACK_GRACE_MS) {
-      this.end(
+      this.settle(
         new ConnectError(
           'cancelled',
           'The sign-in window was closed before the connection completed.',

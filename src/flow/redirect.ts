@@ -41,6 +41,7 @@ export const redirectRunner: Runner = {
     const { window: win, config } = run;
     run.phase('redirecting');
     const completion = run.prepare().then((prepared) => {
+      if (run.signal.aborted) throw run.signal.reason;
       const store = storage(win);
       if (!store) {
         throw new ConnectError(

@@ -13,14 +13,12 @@ import {
   reportCallbackUrl,
   reports,
   sleep,
-  spyOnOpen,
   uid,
+  useOpenSpy,
   until,
 } from '../support/helpers.js';
 
-let spy: ReturnType<typeof spyOnOpen>;
-beforeEach(() => (spy = spyOnOpen()));
-afterEach(() => spy.restore());
+const spy = useOpenSpy();
 
 async function hcss(path: string, t = uid(), extra: Partial<ConnectOptions> = {}) {
   const { provider } = await origins();

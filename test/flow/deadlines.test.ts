@@ -9,15 +9,13 @@ import {
   origins,
   outcome,
   sleep,
-  spyOnOpen,
   uid,
+  useOpenSpy,
   until,
 } from '../support/helpers.js';
 
-let spy: ReturnType<typeof spyOnOpen>;
-beforeEach(() => (spy = spyOnOpen()));
+const spy = useOpenSpy();
 afterEach(() => {
-  spy.restore();
   history.replaceState(null, '', location.pathname);
   sessionStorage.clear();
 });

@@ -12,16 +12,14 @@ import {
   origins,
   outcome,
   sleep,
-  spyOnOpen,
   uid,
+  useOpenSpy,
   until,
 } from '../support/helpers.js';
 
 const MESSAGES = 10_000;
 
-let spy: ReturnType<typeof spyOnOpen>;
-beforeEach(() => (spy = spyOnOpen()));
-afterEach(() => spy.restore());
+const spy = useOpenSpy();
 
 /** Strings an attacker would try in place of a secret: random ones and near misses of the real one. */
 const nearMisses = (secret: string) =>

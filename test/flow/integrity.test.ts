@@ -11,14 +11,12 @@ import {
   reportCallbackUrl,
   reports,
   sleep,
-  spyOnOpen,
   uid,
+  useOpenSpy,
   until,
 } from '../support/helpers.js';
 
-let spy: ReturnType<typeof spyOnOpen>;
-beforeEach(() => (spy = spyOnOpen()));
-afterEach(() => spy.restore());
+const spy = useOpenSpy();
 
 /** A pending flow whose sign-in window never answers: only a forgery could end it. */
 async function pendingFlow(provider: 'bwell' | 'hcss', t: string): Promise<ConnectOptions> {

@@ -8,14 +8,12 @@ import {
   outcome,
   plainCallbackUrl,
   sleep,
-  spyOnOpen,
   uid,
+  useOpenSpy,
   until,
 } from '../support/helpers.js';
 
-let spy: ReturnType<typeof spyOnOpen>;
-beforeEach(() => (spy = spyOnOpen()));
-afterEach(() => spy.restore());
+const spy = useOpenSpy();
 
 async function hcss(scenario: string, extra: Partial<ConnectOptions> = {}) {
   const { provider } = await origins();

@@ -7,16 +7,14 @@ import {
   outcome,
   reportCallbackUrl,
   sleep,
-  spyOnOpen,
   uid,
+  useOpenSpy,
   until,
 } from '../support/helpers.js';
 import { trackLeaks } from '../support/leaks.js';
 
-let spy: ReturnType<typeof spyOnOpen>;
-beforeEach(() => (spy = spyOnOpen()));
+const spy = useOpenSpy();
 afterEach(() => {
-  spy.restore();
   history.replaceState(null, '', location.pathname);
   sessionStorage.clear();
 });

@@ -66,6 +66,24 @@ export function spyOnOpen() {
   };
 }
 
+/**
+ * A window.open spy for every test of the file (mocha hooks): the windows a test opened are closed
+ * after it.
+ */
+export function useOpenSpy() {
+  let current: ReturnType<typeof spyOnOpen> | undefined;
+  beforeEach(() => (current = spyOnOpen()));
+  afterEach(() => current?.restore());
+  return {
+    get calls() {
+      return current!.calls;
+    },
+    get last() {
+      return current!.last;
+    },
+  };
+}
+
 /** Settles a promise into { ok, value | error } so a test can assert on either. */
 export async function outcome<T>(
   promise: Promise<T>,
