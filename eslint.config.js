@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', 'scripts/**', '*.config.*', 'demo/server/**'],
+    files: ['**/*.mjs', 'bench/**', '*.config.*', 'demo/server/**'],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -1,0 +1,91 @@
+// `npm run bench`: sizes (oauth-connect and its peers, side by side), completion latency against a
+// bare hand-written opener/callback pair in Chromium, and what 1,000 flows leave behind; each
+// budget printed PASS / FAIL. A script, not a test: run it on a quiet machine.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure } from './size.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const peers = path.join(root, 'bench', 'peers');
+const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+
+if (!existsSync(path.join(root, 'dist', 'index.js'))) run('npm', ['run', 'build']);
+if (!existsSync(path.join(peers, 'node_modules'))) {
+  // the peers live in a folder of their own, never among the package's dependencies
+  run('npm', ['ci', '--no-audit', '--no-fund', '--silent'], peers);
+}
+const peer = (name) => path.join(peers, 'node_modules', name);
+
+const AUTHORITY = 'https://id.example.com';
+const subjects = [
+  ["oauth-connect: import 'oauth-connect'", "import 'oauth-connect';", { 'oauth-connect': root }],
+  [
+    'oauth-connect: callback entry',
+    "import { completeCallback } from 'oauth-connect/callback'; completeCallback();",
+    { 'oauth-connect': root },
+  ],
+  [
+    'oidc-client-ts: UserManager.signinPopup',
+    `import { UserManager } from 'oidc-client-ts';
+     const m = new UserManager({ authority: '${AUTHORITY}', client_id: 'c', redirect_uri: location.href });
+     document.querySelector('button').onclick = () => m.signinPopup();`,
+    { 'oidc-client-ts': peer('oidc-client-ts') },
+  ],
+  [
+    'oidc-client-ts: signinPopupCallback',
+    `import { UserManager } from 'oidc-client-ts';
+     new UserManager({ authority: '${AUTHORITY}', client_id: 'c', redirect_uri: location.href }).signinPopupCallback();`,
+    { 'oidc-client-ts': peer('oidc-client-ts') },
+  ],
+  [
+    'auth0-spa-js: loginWithPopup',
+    `import { createAuth0Client } from '@auth0/auth0-spa-js';
+     const c = createAuth0Client({ domain: 'id.example.com', clientId: 'c' });
+     document.querySelector('button').onclick = async () => (await c).loginWithPopup();`,
+    { '@auth0/auth0-spa-js': peer('@auth0/auth0-spa-js') },
+  ],
+  [
+    'MSAL: loginPopup',
+    `import { PublicClientApplication } from '@azure/msal-browser';
+     const p = new PublicClientApplication({ auth: { clientId: 'c' } });
+     document.querySelector('button').onclick = async () => { await p.initialize(); await p.loginPopup(); };`,
+    { '@azure/msal-browser': peer('@azure/msal-browser') },
+  ],
+];
+
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+console.log('\nSizes: esbuild, ESM, minified, code splitting; gzip -9 per chunk, summed\n');
+console.log(
+  `${'bundle'.padEnd(42)} ${'first load: min'.padStart(15)} ${'gzip'.padStart(9)}   ${'all chunks: min'.padStart(15)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`,
+);
+const sizes = {};
+for (const [name, contents, modules] of subjects) {
+  const r = await measure(name, contents, modules);
+  sizes[name] = r;
+  console.log(
+    `${name.padEnd(42)} ${kb(r.first.minified).padStart(15)} ${kb(r.first.gzip).padStart(9)}   ${kb(r.all.minified).padStart(15)} ${kb(r.all.gzip).padStart(9)} ${kb(r.all.brotli).padStart(9)}`,
+  );
+}
+
+const budgets = [];
+const budget = (what, value, limit, unit) =>
+  budgets.push({ what, value, limit, unit, pass: value <= limit });
+const main = sizes["oauth-connect: import 'oauth-connect'"];
+const callback = sizes['oauth-connect: callback entry'];
+budget('first load, gzip', main.first.gzip / 1024, 10, 'KB');
+budget('all chunks, gzip', main.all.gzip / 1024, 17, 'KB');
+budget('callback entry, gzip', callback.all.gzip / 1024, 1.5, 'KB');
+if (callback.lit || callback.zod) budgets.push({ what: 'callback without Lit / zod', pass: false });
+
+report();
+
+function report() {
+  console.log('\nBudgets\n');
+  for (const b of budgets) {
+    const figure = b.value === undefined ? '' : `${b.value.toFixed(2)} ${b.unit} (≤ ${b.limit})`;
+    console.log(`${b.pass ? 'PASS' : 'FAIL'}  ${b.what.padEnd(44)} ${figure}`);
+  }
+  process.exitCode = budgets.every((b) => b.pass) ? 0 : 1;
+}
