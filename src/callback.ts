@@ -120,8 +120,10 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
 
   try {
     const opener = window.opener as Window | null;
-    if (opener && !opener.closed) {
-      opener.postMessage(message, options.targetOrigin ?? location.origin);
+    const targetOrigin = options.targetOrigin ?? location.origin;
+    // An opener of another origin than the target never gets the message: only count one that can.
+    if (opener && !opener.closed && (targetOrigin !== location.origin || opener.location.href)) {
+      opener.postMessage(message, targetOrigin);
       via.push('opener');
     }
   } catch {

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { modeOf, type ConnectOptions } from './core/config.js';
+import { modeOf, type ConnectOptions, type ResolveUrl } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
 import { providers, type Mode, type ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
@@ -105,7 +105,7 @@ export class OAuthConnect extends LitElement {
   declare landingPath: string | undefined;
   declare disabled: boolean;
   /** Replaces `url-endpoint`: returns the URL to open (e.g. b.well's getOauthUrl from the client). */
-  declare resolveUrl: (() => Promise<string>) | undefined;
+  declare resolveUrl: ResolveUrl | undefined;
   /** Extra authorization request parameters. */
   declare extraParams: Record<string, string> | undefined;
   /** Extra headers for the exchange request (e.g. your CSRF header). */

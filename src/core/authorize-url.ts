@@ -37,10 +37,15 @@ export function buildAuthorizeUrl(params: AuthorizeParams): string {
  */
 export function withFlowState(urlString: string, state: string, codeChallenge?: string): string {
   const url = new URL(urlString);
-  url.searchParams.set('state', state);
+  const q = url.searchParams;
+  q.set('state', state);
   if (codeChallenge) {
-    url.searchParams.set('code_challenge', codeChallenge);
-    url.searchParams.set('code_challenge_method', 'S256');
+    q.set('code_challenge', codeChallenge);
+    q.set('code_challenge_method', 'S256');
+  } else {
+    // a challenge written into the URL has a verifier nobody here knows
+    q.delete('code_challenge');
+    q.delete('code_challenge_method');
   }
   return url.toString();
 }

@@ -13,6 +13,8 @@ export interface CallbackParams {
    * is then an `invalid_request` error naming that key, and it never carries a code.
    */
   readonly malformed?: string;
+  /** On a malformed answer: the URL did carry a `code` (which is never taken from it). */
+  readonly withCode?: boolean;
 }
 
 const CALLBACK_KEYS = ['code', 'state', 'error', 'error_description', 'status_code'] as const;
@@ -58,6 +60,7 @@ export function parseCallbackUrl(href: string): CallbackParams | undefined {
     error_description: `The answer carried a repeated, empty or oversized "${malformed}" parameter.`,
     ...(found['state'] ? { state: found['state'] } : {}),
     malformed,
+    ...(all('code').length ? { withCode: true } : {}),
   };
 }
 

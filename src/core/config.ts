@@ -5,6 +5,9 @@ import { providers } from './providers/index.js';
 import type { ProviderPreset } from './providers/types.js';
 import { parseSafeUrl } from './url-safety.js';
 
+/** Returns the URL to open, made per flow (e.g. by b.well's `getOauthUrl`). */
+export type ResolveUrl = (context: { readonly signal: AbortSignal }) => Promise<string> | string;
+
 /** Options of `connect()`; the element's attributes map onto them one to one. */
 export interface ConnectOptions {
   /** `bwell`, `hcss`, `healthtap`, `hint` or `generic` (default). */
@@ -23,8 +26,11 @@ export interface ConnectOptions {
   exchangeHeaders?: Readonly<Record<string, string>> | undefined;
   /** Partner backend that answers `{ "url": "…" }`: the URL to open. */
   urlEndpoint?: string | undefined;
-  /** Replaces `urlEndpoint`: returns the URL to open (e.g. b.well's getOauthUrl). */
-  resolveUrl?: (() => Promise<string>) | undefined;
+  /**
+   * Replaces `urlEndpoint`: returns the URL to open (e.g. b.well's getOauthUrl). It gets the flow's
+   * `signal`, aborted at the flow's deadline or on cancel (pass it to your `fetch`).
+   */
+  resolveUrl?: ResolveUrl | undefined;
   /** b.well connection id. */
   connectionId?: string | undefined;
   mode?: Mode | undefined;
@@ -69,7 +75,7 @@ export interface ResolvedConfig {
   readonly exchangeCredentials: RequestCredentials;
   readonly exchangeHeaders: Readonly<Record<string, string>>;
   readonly urlEndpoint: string | undefined;
-  readonly resolveUrl: (() => Promise<string>) | undefined;
+  readonly resolveUrl: ResolveUrl | undefined;
   readonly connectionId: string | undefined;
   readonly allowedOrigins: readonly string[];
   readonly timeout: number;

@@ -21,11 +21,13 @@
  *   4. Redirect return: this tab's pending flow (in `sessionStorage`, so bound to the tab) is for
  *      this element's provider, AND the URL's `state` equals the pending flow's, or the URL carries
  *      a stateless answer the pending flow can take (a `status_code` for a status flow, an `error`).
- *   5. Landing: a landing element, and a `code` (even one it cannot take) with no `state` and no
- *      `status_code`: a URL carrying `state` is some flow's return, never a landing code.
+ *      Such a stateless answer is bound to the tab only (the provider's redirect carries nothing
+ *      of ours): it carries no code, and its `error_description` is never shown (see redirect.ts).
+ *   5. Landing: a landing element, and a `code` (even one it cannot take) with no `state`: a URL
+ *      carrying `state` is some flow's return, never a landing code.
  *   6. Orphan: a `state` that no pending flow of this tab matches (forged, replayed, or from
- *      cleared storage): the first element in explicit `redirect` mode takes it to report
- *      `unauthorized`. It is never exchanged.
+ *      cleared storage): the first element in `redirect` mode takes it to report `unauthorized`.
+ *      It is never exchanged.
  */
 import type { CallbackParams } from './callback-params.js';
 import type { Mode, ProviderId } from './providers/types.js';
@@ -81,20 +83,20 @@ export function claimReturn(
   pending: PendingFlow | undefined,
   claimant: Claimant,
 ): Claim {
-  if (claimant.mode === 'landing') {
-    const code = params.code !== undefined || params.malformed === 'code';
-    return code && !params.state && !params.status_code ? 'landing' : undefined;
-  }
+  // A code, even one that cannot be taken; a state, even a malformed one.
+  const code = params.code !== undefined || params.withCode === true;
+  const carriesState = params.state !== undefined || params.malformed === 'state';
+  if (claimant.mode === 'landing') return code && !carriesState ? 'landing' : undefined;
   const matches = Boolean(pending?.state && sameState(pending.state, params.state));
   if (pending?.provider === claimant.provider) {
     if (matches) return 'redirect';
     const stateless =
-      !params.state &&
-      params.malformed !== 'code' &&
-      ((params.status_code !== undefined && pending.completion === 'status') ||
-        (params.error !== undefined && params.code === undefined));
+      !carriesState &&
+      !code &&
+      (params.error !== undefined ||
+        (params.status_code !== undefined && pending.completion === 'status'));
     if (stateless) return 'redirect';
   }
-  if (params.state && !matches && claimant.mode === 'redirect') return 'orphan';
+  if (carriesState && !matches && claimant.mode === 'redirect') return 'orphan';
   return undefined;
 }

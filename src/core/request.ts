@@ -67,7 +67,8 @@ export async function prepareRequest(
   let raw: string;
   let endpointState: string | undefined;
   if (config.resolveUrl) {
-    raw = await untilAborted(config.resolveUrl(), context.signal);
+    const signal = context.signal ?? new AbortController().signal;
+    raw = await untilAborted(Promise.resolve(config.resolveUrl({ signal })), context.signal);
     if (typeof raw !== 'string') {
       throw new ConnectError('invalid_config', 'resolveUrl gave no URL.');
     }
@@ -90,7 +91,11 @@ export async function prepareRequest(
   }
   const safe = parseSafeUrl(raw, context.pageUrl);
   if (!safe) {
-    throw new ConnectError('invalid_config', `Refusing to open an unsafe URL: "${raw}".`);
+    // (the URL is not repeated: it came from a backend, and the message reaches the page)
+    throw new ConnectError(
+      'invalid_config',
+      'The URL to open must be https: (http: on localhost).',
+    );
   }
   if (!code) {
     return {

@@ -80,8 +80,9 @@ const DISMISSED_FOR_MS = 60 * 60 * 1000;
 /**
  * The flow that owns `key` ended without its result (cancel, timeout, reopen, the page leaving):
  * a callback page of that key that is open now closes at once, and one that opens later (the user
- * finishing in a window the opener could no longer close) closes itself without delivering. The
- * mark holds no code and no state; expired marks are pruned on each write.
+ * finishing in a window the opener could no longer close) closes itself as soon as it has read the
+ * mark; what it delivered meanwhile went only to its flow's channel, where nobody listens any more.
+ * The mark holds no code and no state; expired marks are pruned on each write.
  */
 export function dismiss(win: Window, name: string, key: string): void {
   postOnChannel(win, name, { type: DISMISS_MESSAGE_TYPE });

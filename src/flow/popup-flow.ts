@@ -14,6 +14,13 @@ import { pollPopupUrl } from './url-poller.js';
 
 /** After the user is back on this page with the sign-in window gone: the wait for a late answer. */
 export const BACK_GRACE_MS = 1000;
+/**
+ * How long before the handle read closed the user's return may have come and still prove the
+ * close (a real close gives focus back at the moment the window goes, up to a close check earlier).
+ * A return long before — a glance at this page while a slow provider page loaded, and COOP later —
+ * proves nothing.
+ */
+const BACK_WITH_CLOSE_MS = 500;
 const CLOSE_CHECK_MS = 100;
 
 /** One sign-in window and what binds its answer: a new one for every Reopen. */
@@ -199,12 +206,14 @@ export class PopupFlow implements Started {
     this.settle(verdict.kind === 'success' ? verdict.completion : verdict.error);
   }
 
-  /** Ends an attempt: its listeners, its window, and (if its answer may still come) a dismissal. */
+  /**
+   * Ends an attempt: its listeners, its window, and a dismissal of its answer if one may still come
+   * (a severed handle cannot close its window; an in-app browser may refuse to).
+   */
   private retire(attempt: Attempt): void {
     attempt.scope.abort();
-    const severed = isClosed(attempt.popup);
     closePopup(attempt.popup);
-    if (attempt.navigated && !attempt.taken && severed) {
+    if (attempt.navigated && !attempt.taken) {
       dismiss(this.run.window, channelName(attempt.key), attempt.key);
     }
   }
@@ -227,7 +236,8 @@ export class PopupFlow implements Started {
       this.run.phase('severed');
     }
     const back = this.presence.backSince();
-    if (back && now - Math.max(back, this.closedAt) >= BACK_GRACE_MS) {
+    const proves = back > 0 && back >= this.closedAt - BACK_WITH_CLOSE_MS;
+    if (proves && now - Math.max(back, this.closedAt) >= BACK_GRACE_MS) {
       this.settle(
         new ConnectError(
           'cancelled',

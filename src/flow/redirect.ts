@@ -112,7 +112,10 @@ export function takeRedirectReturn(
       outcome: new ConnectError('expired', 'The connection took too long; please start again.'),
     };
   }
-  const verdict = judgeCallback(taken.params, {
+  // A stateless answer is bound to this tab only: the provider's words in it could be anyone's.
+  const { error_description: words, ...params } = taken.params;
+  const bound = params.state !== undefined || params.malformed !== undefined;
+  const verdict = judgeCallback(bound && words ? { ...params, error_description: words } : params, {
     completion: pending.completion,
     state: pending.state,
     codeVerifier: pending.codeVerifier,

@@ -114,6 +114,24 @@ describe('core/request prepareRequest', () => {
       (e: ConnectError) => (error = e),
     );
     expect(error?.status).to.equal('invalid_config');
+    expect(error?.message).not.to.contain('evil'); // a backend's URL is not repeated to the page
+  });
+  it('resolveUrl may return a string, and gets the flow signal', async () => {
+    let seen: AbortSignal | undefined;
+    const config = resolveConfig(
+      {
+        provider: 'generic',
+        resolveUrl: ({ signal }) => {
+          seen = signal;
+          return 'https://id.example/a';
+        },
+      },
+      page,
+    );
+    const abort = new AbortController();
+    const r = await prepareRequest(config, { fetch: noFetch, pageUrl: page, signal: abort.signal });
+    expect(new URL(r.url).origin).to.equal('https://id.example');
+    expect(seen).to.equal(abort.signal);
   });
   it('expects the state a backend URL carries, and refuses one it gave before', async () => {
     const state = `server-${Math.random()}`;

@@ -201,17 +201,38 @@ describe('core/ownership claimReturn', () => {
     ['stateless code: never a redirect element', { code: 'C' }, pending(), hcssRedirect, undefined],
     [
       'malformed code, no state: the landing element',
-      { error: 'invalid_request', malformed: 'code' },
+      { error: 'invalid_request', malformed: 'code', withCode: true },
+      undefined,
+      hint,
+      'landing',
+    ],
+    [
+      'a good code beside a malformed error: still the landing element',
+      { error: 'invalid_request', malformed: 'error', withCode: true },
       undefined,
       hint,
       'landing',
     ],
     [
       'malformed code: not a redirect element',
-      { error: 'invalid_request', malformed: 'code' },
+      { error: 'invalid_request', malformed: 'code', withCode: true },
       pending(),
       hcssRedirect,
       undefined,
+    ],
+    [
+      'a malformed state: never a landing code',
+      { error: 'invalid_request', malformed: 'state', withCode: true },
+      undefined,
+      hint,
+      undefined,
+    ],
+    [
+      'a malformed state: an orphan for a redirect element',
+      { error: 'invalid_request', malformed: 'state' },
+      pending(),
+      hcssRedirect,
+      'orphan',
     ],
     [
       'stateless denial: the tab pending flow of that provider',
@@ -283,7 +304,8 @@ describe('property: claims over 10,000 random returns', () => {
       state,
       error: fc.constantFrom('access_denied', 'invalid_request'),
       status_code: fc.constantFrom('success', 'error'),
-      malformed: fc.constantFrom('code', 'state'),
+      malformed: fc.constantFrom('code', 'state', 'error'),
+      withCode: fc.constant(true),
     },
     { requiredKeys: [] },
   );
@@ -313,21 +335,24 @@ describe('property: claims over 10,000 random returns', () => {
           claimant,
         );
         const stateMatches = pending?.state !== undefined && p.state === pending.state;
+        const carriesState = p.state !== undefined || p.malformed === 'state';
+        const code = p.code !== undefined || p.withCode === true;
         if (claim === 'redirect') {
           expect(pending?.provider).to.equal(claimant.provider);
           expect(claimant.mode).not.to.equal('landing');
-          if (p.state !== undefined) expect(stateMatches).to.equal(true);
-          else expect(p.code === undefined || p.malformed !== 'code').to.equal(true);
+          if (carriesState) expect(stateMatches).to.equal(true);
+          else expect(code).to.equal(false); // stateless: an error or a b.well status, never a code
         }
         if (claim === 'landing') {
           expect(claimant.mode).to.equal('landing');
-          expect(p.state).to.equal(undefined); // a URL with state is never a landing code
+          expect(carriesState).to.equal(false); // a URL with state is never a landing code
+          expect(code).to.equal(true);
         }
         if (claim === 'orphan') {
           expect(claimant.mode).to.equal('redirect');
-          expect(p.state !== undefined && !stateMatches).to.equal(true);
+          expect(carriesState && !stateMatches).to.equal(true);
         }
-        if (p.state !== undefined && !stateMatches) expect(claim).not.to.equal('redirect');
+        if (carriesState && !stateMatches) expect(claim).not.to.equal('redirect');
       }),
       { numRuns: 10_000 },
     );

@@ -89,9 +89,11 @@ describe('core/authorize-url', () => {
     expect(q.getAll('code_challenge')).to.deep.equal(['NEW']);
     expect(q.get('code_challenge_method')).to.equal('S256');
     expect(q.get('client_id')).to.equal('c');
-    const plain = new URL(withFlowState('https://x.example/a?state=FIXED', 'FRESH')).searchParams;
+    const plain = new URL(
+      withFlowState('https://x.example/a?state=FIXED&code_challenge=OLD', 'FRESH'),
+    ).searchParams;
     expect(plain.get('state')).to.equal('FRESH');
-    expect(plain.has('code_challenge')).to.equal(false);
+    expect(plain.has('code_challenge')).to.equal(false); // PKCE off: no challenge we cannot answer
   });
 });
 
@@ -174,6 +176,7 @@ describe('property: 10,000 random callback URLs', () => {
         if (params?.malformed) {
           expect(params.error).to.equal('invalid_request');
           expect(params.code).to.equal(undefined);
+          expect(params.withCode === true).to.equal(codes.length > 0);
         }
       }),
       { numRuns: 10_000 },

@@ -137,6 +137,20 @@ describe('a closed sign-in window', () => {
     await flow.result;
   });
 
+  it('a glance at this page before COOP takes the handle proves nothing: the flow still connects', async () => {
+    const t = uid();
+    // a provider page that goes on to a page with COOP after 1.8 s, which answers 1.8 s later
+    const flow = started(await hcss('authorize.html?scenario=approve&next=coop&delay=1800', t));
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    away(); // the popup took focus
+    await sleep(300);
+    back(); // the user looks at the app page while the provider page is still loading…
+    await flow.offered(); // …then COOP takes the handle
+    const r = await flow.result;
+    expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
   it('focus back while the sign-in window is still open: nothing ends', async () => {
     const flow = started(await hcss('authorize.html?scenario=stay'));
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');

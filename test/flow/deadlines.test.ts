@@ -9,6 +9,8 @@ import {
   origins,
   outcome,
   sleep,
+  openFrameApp,
+  redirectApp,
   uid,
   useOpenSpy,
   until,
@@ -252,6 +254,37 @@ describe('the back/forward cache', () => {
     await el.updateComplete;
     expect(button().getAttribute('aria-busy')).to.equal('false');
     expect(sessionStorage.getItem('oauth-connect:pending')).to.equal(null);
+  });
+
+  it('Back from the provider after the pending flow was written: ended, and the pending flow gone', async () => {
+    const { provider } = await origins();
+    const app = openFrameApp(
+      redirectApp(() => ({
+        provider: 'hcss',
+        mode: 'redirect',
+        clientId: 'c',
+        // the provider answers slowly: the page has written its pending flow and is still here
+        authorizeUrl: `${provider}/authorize.html?scenario=approve&slow=8000`,
+        redirectUri: callbackUrl(),
+      })),
+    );
+    try {
+      await app.loaded();
+      const win = app.frame.contentWindow!;
+      const el = win.document.getElementById('c') as OAuthConnect;
+      el.connect().catch(() => undefined);
+      await until(() => sessionStorage.getItem('oauth-connect:pending') !== null, 3000, 'pending');
+      win.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      const result = await app.result(3000);
+      expect(result.type).to.equal('failed');
+      expect(result.detail['status']).to.equal('cancelled');
+      expect(sessionStorage.getItem('oauth-connect:pending')).to.equal(null);
+      await el.updateComplete;
+      const button = el.shadowRoot!.querySelector('[part="button"]')!;
+      expect(button.getAttribute('aria-busy')).to.equal('false');
+    } finally {
+      app.dispose();
+    }
   });
 
   it('a pageshow that is not a restore changes nothing', async () => {

@@ -109,25 +109,26 @@ function arrivals(paths: Paths, secrets: { state: string; key: string }) {
     ),
     source: fc.constantFrom<'self' | 'frame' | 'popup' | 'none'>('self', 'frame', 'popup', 'none'),
   });
-  const channel = fc.record({
-    path: fc.constant('channel' as const),
-    data,
-    name: fc.oneof(
-      fc.constant(`oauth-connect:${paths.key}`), // the flow's own channel, without its key
-      fc.constant('oauth-connect'),
-      nearMisses(paths.key).map((k) => `oauth-connect:${k}`),
-    ),
-  });
+  const name = fc.oneof(
+    fc.constant(`oauth-connect:${paths.key}`), // the flow's own channel, without its key
+    fc.constant('oauth-connect'),
+    nearMisses(paths.key).map((k) => `oauth-connect:${k}`),
+  );
+  const channel = fc.record({ path: fc.constant('channel' as const), data, name });
   const storage = fc.record({
     path: fc.constant('storage' as const),
     data,
-    item: fc.oneof(fc.constant('oauth-connect:message:x'), fc.string({ maxLength: 40 })),
+    name,
+    item: fc.oneof(
+      { arbitrary: fc.constant('oauth-connect:message:x'), weight: 4 },
+      { arbitrary: fc.string({ maxLength: 40 }), weight: 1 },
+    ),
   });
   return fc.oneof(message, channel, storage).filter((a) => {
     // The one combination that is not a forgery: our own popup on an allowed origin.
     if (a.path === 'message') return !(a.source === 'popup' && a.origin === paths.allowed);
-    // Our own channel and key is the popup itself speaking.
-    if (a.path === 'channel') {
+    // Our own key is the popup itself speaking.
+    if (a.path === 'channel' || a.path === 'storage') {
       const key = (a.data as { key?: unknown } | null)?.key;
       return !(typeof key === 'string' && key === paths.key);
     }
@@ -135,10 +136,19 @@ function arrivals(paths: Paths, secrets: { state: string; key: string }) {
   });
 }
 
-async function fuzz(options: ConnectOptions, answer: string, t: string) {
+async function fuzz(
+  options: ConnectOptions,
+  answer: string,
+  t: string,
+  { broadcastChannel = true } = {},
+) {
   const { stranger, provider } = await origins();
   const phases: FlowPhase[] = [];
+  // Without BroadcastChannel (older browsers) the flow listens to storage events instead.
+  const BC = window.BroadcastChannel;
+  if (!broadcastChannel) (window as { BroadcastChannel?: unknown }).BroadcastChannel = undefined;
   const handle = startFlow(options, { onPhase: (p) => phases.push(p) });
+  window.BroadcastChannel = BC;
   const popup = spy.last!;
   const key = popup.sessionStorage.getItem('oauth-connect:flow')!; // written before it navigates
   expect(key).to.match(/^[A-Za-z0-9_-]{43}$/);
@@ -159,7 +169,10 @@ async function fuzz(options: ConnectOptions, answer: string, t: string) {
     others: [provider, stranger],
     key,
   };
-  const sample = fc.sample(arrivals(paths, { state, key }), { numRuns: MESSAGES, seed: 42 });
+  const sample = fc.sample(
+    arrivals(paths, { state, key }).filter((a) => broadcastChannel || a.path !== 'channel'),
+    { numRuns: MESSAGES, seed: 42 },
+  );
   const channels = new Map<string, BroadcastChannel>();
   const counts = { message: 0, channel: 0, storage: 0 };
   for (const a of sample) {
@@ -178,7 +191,7 @@ async function fuzz(options: ConnectOptions, answer: string, t: string) {
     } else {
       let newValue: string | null;
       try {
-        newValue = JSON.stringify({ channel: `oauth-connect:${key}`, data: a.data }) ?? null;
+        newValue = JSON.stringify({ channel: a.name, data: a.data }) ?? null;
       } catch {
         newValue = null; // not serialisable (a BigInt fast-check made)
       }
@@ -189,7 +202,10 @@ async function fuzz(options: ConnectOptions, answer: string, t: string) {
   for (const channel of channels.values()) channel.close();
   frame.remove();
   expect(counts.message + counts.channel + counts.storage).to.equal(MESSAGES);
-  expect(Math.min(counts.message, counts.channel, counts.storage)).to.be.greaterThan(MESSAGES / 5);
+  const used = broadcastChannel
+    ? [counts.message, counts.channel, counts.storage]
+    : [counts.message, counts.storage];
+  expect(Math.min(...used)).to.be.greaterThan(MESSAGES / 5);
   expect(settled, 'a random message ended the flow').to.equal(false);
   expect(phases).not.to.include('exchanging');
   expect(await exchanges(t)).to.have.length(0);
@@ -245,5 +261,25 @@ describe(`property: ${MESSAGES} random messages over every path end no flow`, ()
     expect((await exchanges(t)).map((l) => l.body)).to.deep.equal([
       { provider: 'bwell', status: 'success', connectionId: 'conn-fuzz' },
     ]);
+  });
+
+  it('a b.well flow in a browser without BroadcastChannel (storage events): zero completions, then it connects', async function () {
+    this.timeout(60000);
+    const t = uid();
+    await fuzz(
+      {
+        provider: 'bwell',
+        mode: 'polling',
+        pollInterval: 200,
+        connectionId: 'conn-fuzz',
+        redirectUri: callbackUrl(),
+        resolveUrl: async () => `${location.origin}/test/fixtures/plain-callback.html`,
+        exchangeUrl: exchangeUrl(t),
+      },
+      `${callbackUrl()}?status_code=success`,
+      t,
+      { broadcastChannel: false },
+    );
+    expect(await exchanges(t)).to.have.length(1);
   });
 });

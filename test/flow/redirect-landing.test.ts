@@ -162,6 +162,9 @@ describe('landing mode (Hint InstantOn)', () => {
     ['over 4 KB', `code=${'x'.repeat(5000)}`],
     ['repeated', 'code=&code=hint-X'],
     ['empty', 'code='],
+    ['beside an empty error', 'code=hint-X&error='],
+    ['beside a repeated error', 'code=hint-X&error=a&error=b'],
+    ['beside an empty status_code', 'code=hint-X&status_code='],
   ] as const) {
     it(`a code it cannot take (${name}) → failed error, scrubbed, never exchanged`, async () => {
       const t = uid();
@@ -169,7 +172,7 @@ describe('landing mode (Hint InstantOn)', () => {
       await landing(t);
       const event = (await recorder.next()) as FailedEvent;
       expect(event.detail.status).to.equal('error');
-      expect(event.detail.message).to.contain('"code"');
+      expect(event.detail.message).to.match(/repeated, empty or oversized/);
       expect(location.search).to.equal('?tab=2');
       await sleep(100);
       expect(await backendLog(t)).to.have.length(0);
@@ -376,6 +379,21 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     expect(sources()).to.deep.equal(['healthtap:failed']);
     expect((recorder.events[0] as FailedEvent).detail.status).to.equal('cancelled');
     expect(sessionStorage.getItem(PENDING)).to.equal(null);
+  });
+
+  it("a stateless denial is bound to the tab only: the provider's words in it are not shown", async () => {
+    const t = ids();
+    store({ provider: 'healthtap', state: 'ht-state', codeVerifier: undefined });
+    history.replaceState(
+      null,
+      '',
+      `${testPage}?error=access_denied&error_description=Call+evil.example+now`,
+    );
+    await page(t);
+    const failed = recorder.events[0] as FailedEvent;
+    expect(failed.detail.status).to.equal('cancelled');
+    expect(failed.detail.message).not.to.contain('evil');
+    expect(failed.detail.errorDescription).to.equal(undefined);
   });
 
   it('a return nobody here asked for is reported once (unauthorized), never exchanged', async () => {
