@@ -4,7 +4,7 @@ import { OAuthConnect } from './oauth-connect.js';
 if (!customElements.get('oauth-connect')) customElements.define('oauth-connect', OAuthConnect);
 
 export { OAuthConnect };
-export { connect, resumeFlow, startFlow } from './connect.js';
+export { connect, preloadFlow, resumeFlow, startFlow } from './connect.js';
 export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './connect.js';
 export type { ConnectOptions } from './core/config.js';
 export { ConnectError, FAILURE_STATUSES, isConnectError } from './errors.js';

@@ -5,6 +5,7 @@ import { providers, type Mode, type ProviderId } from './core/providers/index.js
 import type { ConnectResult } from './connect.js';
 import { ConnectedEvent, FailedEvent } from './events.js';
 import { FlowController } from './flow/flow-controller.js';
+import { preloadFlow } from './flow/start-flow.js';
 import { styles } from './oauth-connect.styles.js';
 
 /**
@@ -120,6 +121,10 @@ export class OAuthConnect extends LitElement {
     super();
     this.provider = 'generic';
     this.disabled = false;
+    // The flow engine is a chunk of its own: fetch it as soon as a click looks likely.
+    for (const type of ['pointerenter', 'focusin', 'touchstart']) {
+      this.addEventListener(type, preload, { once: true, passive: true });
+    }
   }
 
   /**
@@ -230,6 +235,8 @@ export class OAuthConnect extends LitElement {
     `;
   }
 }
+
+const preload = () => void preloadFlow().catch(() => undefined);
 
 function announcement(state: FlowController['state'], label: string): string {
   switch (state.kind) {

@@ -31,7 +31,6 @@
  */
 import type { CallbackParams } from './callback-params.js';
 import type { Mode, ProviderId } from './providers/types.js';
-import type { PendingFlow } from './schemas.js';
 import { sameState } from './state.js';
 
 /** What binds results to one attempt of a popup flow. */
@@ -78,9 +77,16 @@ export interface Claimant {
  */
 export type Claim = 'redirect' | 'landing' | 'orphan' | undefined;
 
+/** What ownership needs to know of this tab's pending redirect flow. */
+export interface PendingClaim {
+  readonly provider: string;
+  readonly completion: 'code' | 'status';
+  readonly state?: string | undefined;
+}
+
 export function claimReturn(
   params: CallbackParams,
-  pending: PendingFlow | undefined,
+  pending: PendingClaim | undefined,
   claimant: Claimant,
 ): Claim {
   // A code, even one that cannot be taken; a state, even a malformed one.

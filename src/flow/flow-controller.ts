@@ -45,12 +45,14 @@ export class FlowController {
     return this.track(abort, startFlow(options, this.context(abort)));
   }
 
-  /** Finishes a redirect return or a landing code found in this page's URL, if any. */
+  /** Finishes a redirect return or a landing code of this element found in this page's URL. */
   resume(options: ConnectOptions): Promise<ConnectResult> | undefined {
     if (this.running) return undefined;
     const abort = new AbortController();
     const handle = resumeFlow(options, this.context(abort));
-    return handle ? this.track(abort, handle) : undefined;
+    if (handle) return this.track(abort, handle);
+    this.abort = undefined;
+    return undefined;
   }
 
   /** Opens the severed popup again; call synchronously in a click. */
@@ -78,14 +80,15 @@ export class FlowController {
 
   private context(abort: AbortController) {
     this.abort = abort;
-    return {
-      signal: abort.signal,
-      onPhase: (phase: FlowPhase) => {
-        if (this.abort !== abort) return;
-        this.state = { kind: 'running', phase };
-        this.host.requestUpdate();
-      },
-    };
+    return { signal: abort.signal, onPhase: (phase: FlowPhase) => this.onPhase(abort, phase) };
+  }
+
+  /** Re-renders only for phases the view shows (`exchanging` changes nothing on screen). */
+  private onPhase(abort: AbortController, phase: FlowPhase): void {
+    if (this.abort !== abort) return;
+    const before = this.state.kind === 'running' ? this.state.phase : undefined;
+    this.state = { kind: 'running', phase };
+    if ((before === 'severed') !== (phase === 'severed')) this.host.requestUpdate();
   }
 
   private track(abort: AbortController, handle: FlowHandle): Promise<ConnectResult> {

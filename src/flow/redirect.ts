@@ -1,11 +1,11 @@
 import { judgeCallback } from '../core/completion.js';
 import { ConnectError } from '../core/errors.js';
-import { claimReturn } from '../core/ownership.js';
+import type { ResolvedConfig } from '../core/config.js';
 import { PENDING_ITEM } from '../core/protocol.js';
 import { pendingFlowSchema, type PendingFlow } from '../core/schemas.js';
 import { onAbort } from './lifetime.js';
-import type { FlowRun, ReturnClaimant, Runner, Started, Taken } from './runner.js';
-import { takeFromUrl } from './url-answer.js';
+import type { FlowRun, Runner, Started, Taken } from './runner.js';
+import { dropPendingItem, readPendingItem, type UrlAnswer } from './url-answer.js';
 
 function storage(win: Window): Storage | undefined {
   try {
@@ -13,22 +13,6 @@ function storage(win: Window): Storage | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** This tab's pending redirect flow, if one is stored and readable. */
-export function readPendingFlow(win: Window): PendingFlow | undefined {
-  const raw = storage(win)?.getItem(PENDING_ITEM);
-  if (!raw) return undefined;
-  try {
-    const parsed = pendingFlowSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function dropPendingFlow(win: Window): void {
-  storage(win)?.removeItem(PENDING_ITEM);
 }
 
 /**
@@ -65,9 +49,9 @@ export const redirectRunner: Runner = {
       // The page is leaving. If it is still here when the flow ends (its deadline, a cancel, or Back
       // from the provider restoring it from the back/forward cache), the pending flow goes with it.
       onAbort(run.signal, () => {
-        const stored = readPendingFlow(win);
+        const stored = readPendingItem(win) as Partial<PendingFlow> | undefined;
         if (stored?.createdAt === pending.createdAt && stored.state === pending.state) {
-          dropPendingFlow(win);
+          dropPendingItem(win);
         }
       });
       win.location.assign(prepared.url);
@@ -76,28 +60,18 @@ export const redirectRunner: Runner = {
     return { completion };
   },
 
-  resume: takeRedirectReturn,
+  judge: judgeReturn,
 };
 
 /**
- * Takes a redirect return from this page's URL if it belongs to `claimant` (core/ownership):
- * this tab's pending flow is for its provider and matches the answer's `state` (or takes its
- * stateless answer), or, for an element in explicit `redirect` mode, a return nobody here asked for.
- * The URL is scrubbed and the pending flow cleared at once; anything else is left untouched.
+ * Judges a redirect return its element took (url-answer.ts): this tab's pending flow, checked in
+ * full here, must exist (else `unauthorized`: an answer nobody here asked for) and be younger than
+ * its timeout (else `expired`); then the usual state check.
  */
-export function takeRedirectReturn(
-  win: Window,
-  claimant: ReturnClaimant,
-  now = Date.now(),
-): Taken | undefined {
-  const pending = readPendingFlow(win);
-  const taken = takeFromUrl(win, (params) => claimReturn(params, pending, claimant));
-  if (!taken) {
-    dropAbandoned(win, pending, now);
-    return undefined;
-  }
-  if (taken.claim === 'orphan' || !pending) {
-    dropAbandoned(win, pending, now);
+function judgeReturn(answer: UrlAnswer, _config: ResolvedConfig, now: number): Taken {
+  const parsed = pendingFlowSchema.safeParse(answer.pending);
+  const pending = parsed.success ? parsed.data : undefined;
+  if (answer.claim === 'orphan' || !pending) {
     return {
       outcome: new ConnectError(
         'unauthorized',
@@ -105,7 +79,6 @@ export function takeRedirectReturn(
       ),
     };
   }
-  dropPendingFlow(win);
   const deadline = pending.createdAt + pending.timeout;
   if (now > deadline) {
     return {
@@ -113,7 +86,7 @@ export function takeRedirectReturn(
     };
   }
   // A stateless answer is bound to this tab only: the provider's words in it could be anyone's.
-  const { error_description: words, ...params } = taken.params;
+  const { error_description: words, ...params } = answer.params;
   const bound = params.state !== undefined || params.malformed !== undefined;
   const verdict = judgeCallback(bound && words ? { ...params, error_description: words } : params, {
     completion: pending.completion,
@@ -128,14 +101,4 @@ export function takeRedirectReturn(
         ? verdict.error
         : new ConnectError('error', 'The provider returned without a result.');
   return { outcome, returnTo: pending.returnTo, deadline };
-}
-
-/**
- * On a page without an answer of ours: forgets a pending flow that can no longer finish (older than
- * its timeout, or unreadable). The user abandoned it; its verifier has no business staying.
- */
-function dropAbandoned(win: Window, pending: PendingFlow | undefined, now: number): void {
-  const raw = storage(win)?.getItem(PENDING_ITEM);
-  if (!raw) return;
-  if (!pending || now - pending.createdAt > pending.timeout) dropPendingFlow(win);
 }

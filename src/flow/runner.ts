@@ -1,11 +1,21 @@
 import type { Completion } from '../core/completion.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { ConnectError } from '../core/errors.js';
-import type { Claimant } from '../core/ownership.js';
 import type { PreparedRequest } from '../core/request.js';
+import type { UrlAnswer } from './url-answer.js';
 
 /** Where a running flow is; the element renders from it. */
 export type FlowPhase = 'opening' | 'waiting' | 'severed' | 'exchanging' | 'redirecting';
+
+/** What happened synchronously in the user's click (start-flow.ts), before the engine loaded. */
+export interface Gesture {
+  /** When (ms since epoch): the flow's deadline counts from here. */
+  readonly at: number;
+  /** `popup` / `polling`: the window opened (about:blank), or null when the browser blocked it. */
+  readonly popup?: Window | null | undefined;
+  /** `landing`: the code taken from this page's URL, if it carried one. */
+  readonly answer?: UrlAnswer | undefined;
+}
 
 /** What a runner gets for one flow. */
 export interface FlowRun {
@@ -29,7 +39,7 @@ export interface Started {
   reopen?(): boolean;
 }
 
-/** An answer a runner took from this page's URL (already scrubbed). */
+/** What an answer taken from this page's URL comes to. */
 export interface Taken {
   /** The completion, or why the answer cannot complete the flow. */
   readonly outcome: Completion | ConnectError;
@@ -44,17 +54,8 @@ export interface Taken {
  * branch on the mode themselves.
  */
 export interface Runner {
-  /** From the click: opens what must open synchronously in the gesture, then waits. */
-  start(run: FlowRun): Started;
-  /**
-   * On page load: takes the answer in this page's URL that belongs to `claimant` (scrubbing it
-   * synchronously), or returns undefined and touches nothing.
-   */
-  resume(win: Window, claimant: ReturnClaimant): Taken | undefined;
-}
-
-/** The element asking for an answer in this page's URL. */
-export interface ReturnClaimant extends Claimant {
-  /** Landing mode: the only path a code may land on. */
-  readonly landingPath?: string | undefined;
+  /** Runs the flow the click started (see {@link Gesture}). */
+  start(run: FlowRun, gesture: Gesture): Started;
+  /** Judges an answer this mode's element took from this page's URL (url-answer.ts). */
+  judge(answer: UrlAnswer, config: ResolvedConfig, now: number): Taken;
 }

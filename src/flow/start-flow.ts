@@ -1,15 +1,15 @@
-import type { Completion } from '../core/completion.js';
-import { untilAborted } from '../core/abort.js';
+/**
+ * The framework-free API, as light as the first load can be: what must happen synchronously in
+ * the user's click (checking the options, opening the popup) happens here; the flow itself — zod,
+ * PKCE, the runners, the exchange — is the engine chunk, loaded with `import()` (and preloaded by
+ * the element on hover or focus, or by `preloadFlow()`).
+ */
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
-import { ConnectError, toConnectError } from '../core/errors.js';
-import { exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
-import type { Mode, ProviderId } from '../core/providers/types.js';
-import { prepareRequest } from '../core/request.js';
-import { landingRunner } from './landing.js';
-import { after, listen, onAbort } from './lifetime.js';
-import { popupRunner } from './popup-runner.js';
-import { redirectRunner } from './redirect.js';
-import type { FlowPhase, FlowRun, Runner, Taken } from './runner.js';
+import { toConnectError } from '../core/errors.js';
+import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
+import { openPopup } from './popup.js';
+import type { FlowPhase, Gesture } from './runner.js';
+import { takeAnswer } from './url-answer.js';
 
 export type { FlowPhase } from './runner.js';
 
@@ -37,17 +37,37 @@ export interface FlowHandle {
   reopen(): boolean;
 }
 
-/** One runner per mode. */
-const runners: Readonly<Record<Mode, Runner>> = {
-  popup: popupRunner,
-  polling: popupRunner,
-  redirect: redirectRunner,
-  landing: landingRunner,
-};
+type Engine = typeof import('./engine.js');
+let engine: Promise<Engine> | undefined;
+
+/** Loads the engine chunk (once). Call it early — on hover, focus or idle — to save the wait. */
+export function preloadFlow(): Promise<Engine> {
+  return (engine ??= import('./engine.js'));
+}
 
 /**
- * Starts a flow. Call it synchronously inside the user's click: the popup opens before anything
- * is awaited, so popup blockers let it through.
+ * What each mode does synchronously in the click, before any await: `popup` and `polling` open the
+ * popup (about:blank, sent on once the engine has the URL); `landing` takes the code from the URL.
+ */
+const GESTURES: Readonly<Record<Mode, (config: ResolvedConfig, win: Window) => Gesture>> = {
+  popup: openBlank,
+  polling: openBlank,
+  redirect: () => ({ at: Date.now() }),
+  landing: (config, win) => ({
+    at: Date.now(),
+    answer: takeAnswer(win, { provider: config.provider, mode: 'landing' }),
+  }),
+};
+
+function openBlank(config: ResolvedConfig, win: Window): Gesture {
+  const size = { width: config.popupWidth, height: config.popupHeight };
+  return { at: Date.now(), popup: openPopup('about:blank', size, win) };
+}
+
+/**
+ * Starts a flow. Call it synchronously inside the user's click: the options are checked and the
+ * popup opens before anything is awaited, so popup blockers let it through; an invalid option opens
+ * nothing.
  */
 export function startFlow(options: ConnectOptions, context: FlowContext = {}): FlowHandle {
   const win = context.window ?? window;
@@ -57,13 +77,10 @@ export function startFlow(options: ConnectOptions, context: FlowContext = {}): F
   } catch (error) {
     return failedHandle(providerOf(options), error);
   }
-  const run = flowRun(config, options, context, win, Date.now() + config.timeout);
-  const started = runners[config.mode].start(run);
-  return {
-    provider: config.provider,
-    result: run.settle(started.completion.then((completion) => finish(run, completion))),
-    reopen: () => started.reopen?.() ?? false,
-  };
+  const gesture = GESTURES[config.mode](config, win);
+  return fromEngine(config.provider, gesture.popup, (e) =>
+    e.runFlow(config, options, context, win, gesture),
+  );
 }
 
 /**
@@ -76,8 +93,9 @@ export function connect(options: ConnectOptions, signal?: AbortSignal): Promise<
 
 /**
  * On page load: finishes a flow whose answer is in this page's URL and belongs to this element
- * (core/ownership) — this tab's redirect return for its provider, or a landing code. Returns
- * undefined, touching nothing, when the URL carries nothing of its own.
+ * (core/ownership) — this tab's redirect return for its provider, or a landing code — taking it
+ * from the URL synchronously. Returns undefined, touching nothing, when the URL carries nothing of
+ * its own; the engine chunk is loaded only when there is something to finish.
  */
 export function resumeFlow(
   options: ConnectOptions,
@@ -86,12 +104,10 @@ export function resumeFlow(
   const win = context.window ?? window;
   const provider = providerOf(options);
   const mode = modeOf(options) ?? 'popup';
-  const taken: Taken | undefined = runners[mode]?.resume(win, {
-    provider,
-    mode,
-    landingPath: options.landingPath,
-  });
-  if (!taken) return undefined;
+  if (!(MODES as readonly string[]).includes(mode)) return undefined;
+  const answer = takeAnswer(win, { provider, mode });
+  if (!answer) return undefined;
+  const at = Date.now();
   let config: ResolvedConfig;
   try {
     // only what finishing needs is checked: the page returned to need not be able to start a flow
@@ -99,102 +115,36 @@ export function resumeFlow(
   } catch (error) {
     return failedHandle(provider, error);
   }
-  const run = flowRun(config, options, context, win, taken.deadline ?? Date.now() + config.timeout);
-  const { outcome, returnTo } = taken;
-  const result =
-    outcome instanceof ConnectError
-      ? Promise.reject(outcome)
-      : finish(run, outcome).then((done) => (returnTo ? { ...done, returnTo } : done));
-  return { provider, result: run.settle(result), reopen: () => false };
-}
-
-interface ScopedRun extends FlowRun {
-  readonly fetch: FetchLike;
-  /** Ends the flow with `promise`, or earlier with its deadline / cancel; then tears it all down. */
-  settle(promise: Promise<ConnectResult>): Promise<ConnectResult>;
-}
-
-/**
- * A flow's own scope: an AbortController tied to the caller's signal, aborted at `deadline`
- * (`timeout`), when the page is restored from the back/forward cache with the flow unfinished
- * (`cancelled`: it can no longer finish), and when the flow settles.
- */
-function flowRun(
-  config: ResolvedConfig,
-  options: ConnectOptions,
-  context: FlowContext,
-  win: Window,
-  deadline: number,
-): ScopedRun {
-  const controller = new AbortController();
-  const { signal } = controller;
-  const forget = context.signal
-    ? onAbort(context.signal, () => controller.abort(context.signal?.reason))
-    : () => undefined;
-  after(
-    deadline - Date.now(),
-    () => controller.abort(new ConnectError('timeout', `No answer within ${config.timeout} ms.`)),
-    signal,
+  return fromEngine(provider, undefined, (e) =>
+    e.finishAnswer(config, options, context, win, answer, at),
   );
-  listen(
-    win,
-    'pageshow',
-    (event) => {
-      if (!event.persisted) return;
-      controller.abort(
-        new ConnectError('cancelled', 'The page was left before the connection completed.'),
-      );
+}
+
+/** A handle whose flow runs in the engine chunk, once loaded. */
+function fromEngine(
+  provider: ProviderId,
+  popup: Window | null | undefined,
+  run: (engine: Engine) => FlowHandle,
+): FlowHandle {
+  let reopen: () => boolean = () => false;
+  const result = preloadFlow().then(
+    (engine) => {
+      const handle = run(engine);
+      reopen = handle.reopen;
+      return handle.result;
     },
-    signal,
+    (error: unknown) => {
+      popup?.close(); // the engine could not load: nothing will use the popup
+      throw toConnectError(error);
+    },
   );
-  const fetch: FetchLike = options.fetch ?? ((input, init) => win.fetch(input, init));
-  const end = () => {
-    forget();
-    controller.abort();
-  };
-  return {
-    config,
-    window: win,
-    signal,
-    fetch,
-    prepare: () => prepareRequest(config, { fetch, signal, pageUrl: win.location.href }),
-    phase: (phase) => {
-      if (!signal.aborted) context.onPhase?.(phase);
-    },
-    settle: (promise) =>
-      untilAborted(promise, signal).then(
-        (result) => {
-          end();
-          return result;
-        },
-        (error: unknown) => {
-          end();
-          throw toConnectError(error);
-        },
-      ),
-  };
+  return { provider, result, reopen: () => reopen() };
 }
 
-/** Hands the completion to the partner backend (`exchange-url`), within the flow's deadline. */
-async function finish(run: ScopedRun, completion: Completion): Promise<ConnectResult> {
-  const { config } = run;
-  if (!config.exchangeUrl) return { provider: config.provider, result: { ...completion } };
-  run.phase('exchanging');
-  const result = await postExchange({
-    fetch: run.fetch,
-    url: config.exchangeUrl,
-    body: exchangeBody(config.provider, completion, { connectionId: config.connectionId }),
-    credentials: config.exchangeCredentials,
-    headers: config.exchangeHeaders,
-    signal: run.signal,
-  });
-  return { provider: config.provider, result };
-}
-
-function providerOf(options: ConnectOptions): ProviderId {
+export function providerOf(options: ConnectOptions): ProviderId {
   return options.provider ?? 'generic';
 }
 
-function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
+export function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
   return { provider, result: Promise.reject(toConnectError(error)), reopen: () => false };
 }

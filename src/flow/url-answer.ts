@@ -1,24 +1,81 @@
+/**
+ * An answer in this page's own URL (a redirect return, a landing code), taken synchronously on the
+ * first load — before the engine chunk is even requested — by the element it belongs to
+ * (core/ownership), and only by it. The engine then judges what was taken.
+ */
 import {
   parseCallbackUrl,
   stripCallbackParams,
   type CallbackParams,
 } from '../core/callback-params.js';
+import { claimReturn, type Claim, type Claimant, type PendingClaim } from '../core/ownership.js';
+import { PENDING_ITEM } from '../core/protocol.js';
+
+/** What an element took from this page's URL (already scrubbed from the address bar). */
+export interface UrlAnswer {
+  readonly params: CallbackParams;
+  readonly claim: NonNullable<Claim>;
+  /** The page's URL as it was, answer included. */
+  readonly href: string;
+  /** This tab's pending redirect flow as stored (unchecked: the engine validates it). */
+  readonly pending: unknown;
+}
 
 /**
- * Takes an answer from this page's own URL (a redirect return, a landing code) for the element
- * `claim` says owns it (core/ownership). Only a claimed answer is scrubbed from the address bar,
- * with `history.replaceState`, synchronously and before any await, so neither a re-render, a second
- * element nor a reload can take it again; an answer that is not this element's is left untouched.
+ * Takes the answer in this page's URL if it belongs to `claimant`: scrubs it from the address bar
+ * with `history.replaceState` at once — before any await, so neither a re-render, a second element,
+ * a reload nor a request's Referer carries it on — and, for a redirect return, clears this tab's
+ * pending flow. An answer that is not this element's is left untouched. A pending flow that can no
+ * longer finish (older than its timeout, or unreadable) is forgotten either way: the user abandoned
+ * it, and its verifier has no business staying.
  */
-export function takeFromUrl<C extends string>(
-  win: Window,
-  claim: (params: CallbackParams) => C | undefined,
-): { readonly params: CallbackParams; readonly claim: C; readonly href: string } | undefined {
+export function takeAnswer(win: Window, claimant: Claimant): UrlAnswer | undefined {
   const href = win.location.href;
   const params = parseCallbackUrl(href);
-  if (!params) return undefined;
-  const claimed = claim(params);
-  if (claimed === undefined) return undefined;
+  const pending = readPendingItem(win);
+  const claim = params && claimReturn(params, looseClaim(pending), claimant);
+  if (claim === 'redirect') dropPendingItem(win);
+  else if (!isLive(pending)) dropPendingItem(win);
+  if (!params || !claim) return undefined;
   win.history.replaceState(win.history.state, '', stripCallbackParams(href));
-  return { params, claim: claimed, href };
+  return { params, claim, href, pending };
+}
+
+function isLive(pending: unknown): boolean {
+  if (pending === undefined) return true; // nothing stored
+  const { createdAt, timeout } = (pending ?? {}) as { createdAt?: unknown; timeout?: unknown };
+  return (
+    typeof createdAt === 'number' &&
+    typeof timeout === 'number' &&
+    Date.now() - createdAt <= timeout
+  );
+}
+
+/** This tab's pending redirect flow as stored (parsed JSON), or undefined. */
+export function readPendingItem(win: Window): unknown {
+  try {
+    const raw = win.sessionStorage.getItem(PENDING_ITEM);
+    return raw ? (JSON.parse(raw) as unknown) : undefined;
+  } catch {
+    return null; // not JSON (or storage blocked): a pending flow that cannot finish
+  }
+}
+
+export function dropPendingItem(win: Window): void {
+  try {
+    win.sessionStorage.removeItem(PENDING_ITEM);
+  } catch {
+    // storage blocked: nothing was stored
+  }
+}
+
+/** What ownership needs of a stored pending flow, read loosely (the engine checks it in full). */
+function looseClaim(pending: unknown): PendingClaim | undefined {
+  const p = pending as Partial<Record<keyof PendingClaim, unknown>> | null | undefined;
+  if (typeof p?.provider !== 'string') return undefined;
+  return {
+    provider: p.provider,
+    completion: p.completion === 'status' ? 'status' : 'code',
+    ...(typeof p.state === 'string' ? { state: p.state } : {}),
+  };
 }

@@ -150,12 +150,13 @@ async function fuzz(
   const handle = startFlow(options, { onPhase: (p) => phases.push(p) });
   window.BroadcastChannel = BC;
   const popup = spy.last!;
-  const key = popup.sessionStorage.getItem('oauth-connect:flow')!; // written before it navigates
-  expect(key).to.match(/^[A-Za-z0-9_-]{43}$/);
   const result = outcome(handle.result);
   let settled = false;
   void result.then(() => (settled = true));
   await until(() => phases.includes('waiting'), 5000, 'the flow waiting');
+  // written into the popup's sessionStorage before it left about:blank (here for a page of ours)
+  const key = popup.sessionStorage.getItem('oauth-connect:flow')!;
+  expect(key).to.match(/^[A-Za-z0-9_-]{43}$/);
 
   // Another window of ours (a same-origin frame: Firefox builds a MessageEvent only with a source
   // it may touch); forged windows of other sites are covered with real pages in integrity.test.ts.
