@@ -149,30 +149,13 @@ export class OAuthConnect extends LitElement {
     });
   }
 
+  /** The options of a flow: every property but `disabled`, as it is now. */
   private options(): ConnectOptions {
-    return {
-      provider: this.provider,
-      authorizeUrl: this.authorizeUrl,
-      clientId: this.clientId,
-      scope: this.scope,
-      redirectUri: this.redirectUri,
-      exchangeUrl: this.exchangeUrl,
-      exchangeCredentials: this.exchangeCredentials,
-      exchangeHeaders: this.exchangeHeaders,
-      urlEndpoint: this.urlEndpoint,
-      resolveUrl: this.resolveUrl,
-      connectionId: this.connectionId,
-      mode: this.mode,
-      allowedOrigins: this.allowedOrigins,
-      timeout: this.timeout,
-      pollInterval: this.pollInterval,
-      popupWidth: this.popupWidth,
-      popupHeight: this.popupHeight,
-      pkce: this.pkce,
-      fallback: this.fallback,
-      extraParams: this.extraParams,
-      landingPath: this.landingPath,
-    };
+    const options: Record<string, unknown> = {};
+    for (const key of Object.keys(OAuthConnect.properties)) {
+      if (key !== 'disabled') options[key] = this[key as keyof this];
+    }
+    return options as ConnectOptions;
   }
 
   private onClick(): void {

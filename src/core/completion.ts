@@ -73,9 +73,10 @@ export function judgeCallback(params: CallbackParams, expected: Expectation): Ve
       return { kind: 'success', completion: { status: 'success' } };
     }
     const status = STATUS_CODES[params.status_code] ?? 'error';
+    const message = STATUS_MESSAGES[status] ?? 'The provider reported an error';
     return {
       kind: 'failure',
-      error: new ConnectError(status, statusMessage(status), { error: params.status_code }),
+      error: new ConnectError(status, `${message}.`, { error: params.status_code }),
     };
   }
 
@@ -99,15 +100,8 @@ function unauthorized(message: string): Verdict {
   return { kind: 'failure', error: new ConnectError('unauthorized', `${message} (possible CSRF)`) };
 }
 
-function statusMessage(status: FailureStatus): string {
-  switch (status) {
-    case 'cancelled':
-      return 'The connection was cancelled.';
-    case 'expired':
-      return 'The session expired before the connection completed.';
-    case 'unauthorized':
-      return 'The provider rejected the request (CSRF check failed).';
-    default:
-      return 'The provider reported an error.';
-  }
-}
+const STATUS_MESSAGES: Partial<Record<FailureStatus, string>> = {
+  cancelled: 'The connection was cancelled',
+  expired: 'The session expired before the connection completed',
+  unauthorized: 'The provider rejected the request (CSRF check failed)',
+};

@@ -103,10 +103,14 @@ export const DEFAULTS = {
 /** The longest delay a browser timer honours (a longer one fires at once). */
 export const MAX_DELAY_MS = 2 ** 31 - 1;
 
-const CREDENTIALS: readonly RequestCredentials[] = ['same-origin', 'include', 'omit'];
-
 function invalid(message: string): never {
   throw new ConnectError('invalid_config', message);
+}
+
+/** `value` if it is one of `allowed`, else `invalid_config` naming the option and its choices. */
+function oneOf<T extends string>(name: string, value: T, allowed: readonly string[]): T {
+  if (!allowed.includes(value)) invalid(`${name} must be one of: ${allowed.join(', ')}.`);
+  return value;
 }
 
 /** A number option: below `min`, not a number or NaN is `invalid_config`; above `max` is clamped. */
@@ -127,7 +131,7 @@ function number(
 function safeUrl(name: string, value: string | undefined, base: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   const url = parseSafeUrl(value, base);
-  if (!url) invalid(`${name} must be an https: URL (http: only on localhost): "${value}".`);
+  if (!url) invalid(`${name} must be https: (http: on localhost): "${value}".`);
   return url.toString();
 }
 
@@ -138,7 +142,7 @@ export function parseOrigins(value: readonly string[] | string | undefined): str
   for (const raw of list.map((s) => s.trim()).filter(Boolean)) {
     const url = parseSafeUrl(raw);
     if (!url || url.origin === 'null' || url.origin !== raw.replace(/\/$/, '')) {
-      invalid(`allowed-origins must list origins like https://example.com: "${raw}".`);
+      invalid(`allowed-origins: "${raw}" is not an origin like https://example.com.`);
     }
     if (!origins.includes(url.origin)) origins.push(url.origin);
   }
@@ -155,21 +159,16 @@ export function resolveConfig(
   pageUrl: string,
   { resume = false }: { resume?: boolean } = {},
 ): ResolvedConfig {
-  const provider = options.provider ?? 'generic';
-  if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
-    invalid(`Unknown provider "${String(provider)}".`);
-  }
+  const provider = oneOf('provider', options.provider ?? 'generic', PROVIDER_IDS);
   const preset = providers[provider];
-  const mode = modeOf(options) ?? preset.defaultMode;
-  if (!(MODES as readonly string[]).includes(mode)) invalid(`Unknown mode "${String(mode)}".`);
-  const pkceOption = options.pkce ?? preset.pkce;
-  if (pkceOption !== 's256' && pkceOption !== 'off') invalid('pkce must be "s256" or "off".');
-  const credentials = options.exchangeCredentials ?? 'same-origin';
-  if (!CREDENTIALS.includes(credentials)) invalid(`Unknown exchange credentials "${credentials}".`);
-  const fallback = options.fallback || 'auto';
-  if (!['redirect', 'none', 'auto'].includes(fallback)) {
-    invalid('fallback must be "redirect", "none" or "auto".');
-  }
+  const mode = oneOf('mode', modeOf(options) ?? preset.defaultMode, MODES);
+  const pkceOption = oneOf('pkce', options.pkce ?? preset.pkce, ['s256', 'off']);
+  const credentials = oneOf('exchange-credentials', options.exchangeCredentials ?? 'same-origin', [
+    'same-origin',
+    'include',
+    'omit',
+  ]);
+  const fallback = oneOf('fallback', options.fallback || 'auto', ['redirect', 'none', 'auto']);
 
   const redirectUri = safeUrl('redirect-uri', options.redirectUri, pageUrl);
   const exchangeUrl = safeUrl('exchange-url', options.exchangeUrl, pageUrl);
@@ -179,7 +178,7 @@ export function resolveConfig(
   const clientId = options.clientId?.trim() || undefined;
   const resolveUrl = options.resolveUrl;
   if (resolveUrl !== undefined && typeof resolveUrl !== 'function') {
-    invalid('resolveUrl must be a function returning a Promise<string>.');
+    invalid('resolveUrl must be a function.');
   }
 
   const explicitOrigins = parseOrigins(options.allowedOrigins);
@@ -214,12 +213,12 @@ export function resolveConfig(
   }
   if (!resume && mode === 'popup' && preset.completionOnProviderOrigin && !explicitOrigins.length) {
     invalid(
-      `${preset.label}'s completion page is on its own origin, which differs by environment: ` +
-        'set allowed-origins (or use mode="polling" with a custom redirect URL).',
+      `${preset.label} completes on its own origin (it differs by environment): set ` +
+        'allowed-origins, or use mode="polling" with a custom redirect URL.',
     );
   }
   if (options.landingPath !== undefined && !options.landingPath.startsWith('/')) {
-    invalid('landing-path must be an absolute path such as /signup.');
+    invalid('landing-path must start with /.');
   }
 
   return {

@@ -74,9 +74,9 @@ async function exchange(request: ExchangeRequest): Promise<Record<string, unknow
     );
   }
   const parsed = exchangeResponseSchema.safeParse(json);
-  if (!parsed.success || Array.isArray(json)) {
+  if (!parsed.success) {
     throw new ConnectError('exchange_failed', 'The backend did not answer with a JSON object.', {
-      cause: parsed.success ? 'array' : parsed.error,
+      cause: parsed.error,
     });
   }
   return parsed.data;

@@ -30,7 +30,7 @@ export const callbackMessageSchema = z.object({
 export type CallbackMessage = z.infer<typeof callbackMessageSchema>;
 
 /** b.well's completion page posts bare strings. */
-const bwellMessageSchema = z.enum(['status-success', 'status-failure']);
+const bwellMessageSchema = z.literal(['status-success', 'status-failure']);
 
 /** A message as the flow reads it: the answer, and the delivery id and key of our envelope. */
 export interface ParsedMessage {
@@ -73,7 +73,9 @@ function clean(params: z.infer<typeof callbackParamsSchema>): CallbackParams | u
 }
 
 /** A backend's 2xx answer must be a JSON object. */
-export const exchangeResponseSchema = z.record(z.string(), z.unknown());
+export const exchangeResponseSchema = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+);
 
 /** `url-endpoint` answers `{ "url": "…" }` (optionally the `state` it put in it). */
 export const urlEndpointResponseSchema = z.object({
@@ -85,7 +87,7 @@ export const urlEndpointResponseSchema = z.object({
 export const pendingFlowSchema = z.object({
   v: z.literal(2),
   provider: z.string(),
-  completion: z.enum(['code', 'status']),
+  completion: z.literal(['code', 'status']),
   state: z.optional(param),
   codeVerifier: z.optional(param),
   redirectUri: z.optional(z.string()),
