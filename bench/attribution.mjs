@@ -2,6 +2,7 @@
 // a partner's bundler would) and prints, per chunk, each module's share of the chunk's gzip size
 // (its minified bytes' share, applied to the chunk's gzip -9 size: an estimate).
 import { build } from 'esbuild';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 const r = await build({
   entryPoints: ['src/index.ts'],
