@@ -4,11 +4,12 @@
 import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-const r = await build({
+
+const result = await build({
   entryPoints: ['src/index.ts'],
   bundle: true,
   splitting: true,
-  outdir: '/tmp/oauth-connect-attribution',
+  outdir: 'attribution-out',
   minify: true,
   format: 'esm',
   target: 'es2022',
@@ -16,42 +17,25 @@ const r = await build({
   metafile: true,
   logLevel: 'silent',
 });
-for (const f of r.outputFiles) {
-  if (!f.path.endsWith('.js')) continue;
-  const key = Object.keys(r.metafile.outputs).find((k) =>
-    f.path.endsWith(k.replace(/^.*attrib-out/, '')),
+const kb = (n) => (n / 1024).toFixed(2);
+for (const file of result.outputFiles) {
+  if (!file.path.endsWith('.js')) continue;
+  const output = result.metafile.outputs[path.relative(process.cwd(), file.path)];
+  const gzip = gzipSync(file.contents, { level: 9 }).length;
+  const imports = output.imports.map(
+    (i) => `${i.kind === 'dynamic-import' ? 'import()' : 'import'} ${path.basename(i.path)}`,
   );
-  const out = r.metafile.outputs[key];
-  const total = gzipSync(f.contents, { level: 9 }).length;
   console.log(
-    '\n==',
-    key,
-    'gzip',
-    (total / 1024).toFixed(2),
-    'imports',
-    out.imports.map((i) => i.kind[0] + ':' + i.path.replace(/.*\//, '')).join(' '),
+    `\n== ${path.basename(file.path)}: ${kb(gzip)} KB gzip; ${imports.join(', ') || 'no imports'}`,
   );
-  const rows = Object.entries(out.inputs).map(([k, v]) => [
-    k.replace(/.*node_modules\//, 'nm:'),
-    v.bytesInOutput,
-  ]);
-  const sum = rows.reduce((a, [, b]) => a + b, 0);
-  const groups = {};
-  for (const [k, b] of rows) {
-    const g = k.startsWith('nm:')
-      ? k
-          .split('/')
-          .slice(0, k.includes('@') ? 2 : 1)
-          .join('/')
-      : k;
-    groups[g] = (groups[g] || 0) + b;
+  const groups = new Map();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const name = m ? m[1] : input;
+    groups.set(name, (groups.get(name) ?? 0) + bytesInOutput);
   }
-  for (const [g, b] of Object.entries(groups)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25))
-    console.log(
-      (((b / sum) * total) / 1024).toFixed(2).padStart(6),
-      (b / 1024).toFixed(2).padStart(7),
-      g,
-    );
+  const total = [...groups.values()].reduce((a, b) => a + b, 0);
+  for (const [name, bytes] of [...groups].sort((a, b) => b[1] - a[1])) {
+    if (bytes) console.log(`${kb((bytes / total) * gzip).padStart(6)} KB  ${name}`);
+  }
 }
