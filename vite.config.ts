@@ -42,9 +42,31 @@ const cdn = (entry: string, fileName: string): UserConfig => ({
   },
 });
 
+/**
+ * `vite build --mode callback-inline`: `dist/callback.inline.js`, a classic script (IIFE, minified)
+ * to paste inline into the `redirect_uri` page: no second request, no deferred module. It defines
+ * `OAuthConnectCallback.completeCallback`.
+ */
+const inlineCallback: UserConfig = {
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    minify: true,
+    target: 'es2020',
+    lib: {
+      entry: 'src/callback.ts',
+      formats: ['iife'],
+      name: 'OAuthConnectCallback',
+      fileName: () => 'callback.inline.js',
+    },
+    rollupOptions: { output: { minify: true } },
+  },
+};
+
 export default defineConfig(({ mode }) => {
   if (mode === 'cdn') return cdn('src/index.ts', 'oauth-connect.min.js');
   if (mode === 'cdn-callback') return cdn('src/callback.ts', 'callback.min.js');
+  if (mode === 'callback-inline') return inlineCallback;
   return {
     plugins: [minifyStyles()],
     build: {

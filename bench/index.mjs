@@ -2,9 +2,11 @@
 // bare hand-written opener/callback pair in Chromium, and what 1,000 flows leave behind; each
 // budget printed PASS / FAIL. A script, not a test: run it on a quiet machine.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { measureLatency } from './latency.mjs';
 import { measure } from './size.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,6 +71,15 @@ for (const [name, contents, modules] of subjects) {
   );
 }
 
+{
+  // the classic-script build of the callback helper, pasted inline into the redirect_uri page
+  const inline = readFileSync(path.join(root, 'dist', 'callback.inline.js'));
+  const gz = gzipSync(inline, { level: 9 }).length;
+  console.log(
+    `${'oauth-connect: dist/callback.inline.js'.padEnd(42)} ${kb(inline.length).padStart(15)} ${kb(gz).padStart(9)}   (inline classic script, no request)`,
+  );
+}
+
 const budgets = [];
 const budget = (what, value, limit, unit) =>
   budgets.push({ what, value, limit, unit, pass: value <= limit });
@@ -78,6 +89,26 @@ budget('first load, gzip', main.first.gzip / 1024, 10, 'KB');
 budget('all chunks, gzip', main.all.gzip / 1024, 17, 'KB');
 budget('callback entry, gzip', callback.all.gzip / 1024, 1.5, 'KB');
 if (callback.lit || callback.zod) budgets.push({ what: 'callback without Lit / zod', pass: false });
+
+if (!process.argv.includes('--sizes')) {
+  console.log('\nCompletion latency in Chromium (ms, from the call to the exchange answer)\n');
+  const POLL = 100;
+  const { stats, runs, leaks, flows } = await measureLatency(root);
+  const row = (name, s) =>
+    console.log(
+      `${name.padEnd(42)} p50 ${s.p50.toFixed(1).padStart(7)}   p95 ${s.p95.toFixed(1).padStart(7)}`,
+    );
+  for (const [kind, s] of Object.entries(stats)) row(kind, s);
+  console.log(`(${runs} runs each, interleaved; polling every ${POLL} ms)`);
+  const floor = stats['bare:message'].p50;
+  const pollFloor = stats['bare:polling'].p50;
+  budget('postMessage completion p50 − floor', stats['ours:message'].p50 - floor, 5, 'ms');
+  budget('polling completion p50 − floor', stats['ours:polling'].p50 - pollFloor, POLL / 2, 'ms');
+  console.log(`\nLeft after ${flows} flows: ${JSON.stringify(leaks)}`);
+  const left =
+    Object.keys(leaks.listeners).length + leaks.timers + leaks.intervals + leaks.channels;
+  budget(`listeners, timers, channels left after ${flows} flows`, left, 0, '');
+}
 
 report();
 

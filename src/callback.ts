@@ -88,9 +88,24 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
     return delivery;
   }
 
-  const key = takeFlowKey();
   const id = randomToken(16);
-  const message = { type: CALLBACK_MESSAGE_TYPE, id, ...(key ? { key } : {}), params };
+  const envelope = { type: CALLBACK_MESSAGE_TYPE, id, params };
+  // The opener first: the fast path, before anything touches storage.
+  try {
+    const opener = window.opener as Window | null;
+    const targetOrigin = options.targetOrigin ?? location.origin;
+    // An opener of another origin than the target never gets the message: only count one that can.
+    if (opener && !opener.closed && (targetOrigin !== location.origin || opener.location.href)) {
+      opener.postMessage(envelope, targetOrigin);
+      via.push('opener');
+    }
+  } catch {
+    // a severed or cross-origin opener: the channel below still reaches it
+  }
+
+  // Then the path that survives COOP, which needs this tab's key (a storage read: after the above).
+  const key = takeFlowKey();
+  const message = key ? { ...envelope, key } : envelope;
   const name = key || params.state ? channelName(key) : undefined;
   const broadcast = typeof BroadcastChannel === 'function';
 
@@ -118,17 +133,6 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
     removeEventListener('storage', onStorage);
   });
 
-  try {
-    const opener = window.opener as Window | null;
-    const targetOrigin = options.targetOrigin ?? location.origin;
-    // An opener of another origin than the target never gets the message: only count one that can.
-    if (opener && !opener.closed && (targetOrigin !== location.origin || opener.location.href)) {
-      opener.postMessage(message, targetOrigin);
-      via.push('opener');
-    }
-  } catch {
-    // a severed or cross-origin opener: the channel below still reaches it
-  }
   if (name && broadcast) {
     channel = new BroadcastChannel(name);
     channel.onmessage = ({ data }: MessageEvent) =>

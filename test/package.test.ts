@@ -16,6 +16,7 @@ describe('package entry points (dist/)', () => {
   it('defines <oauth-connect> and exports the public API; a second import does not throw', async () => {
     expect(customElements.get('oauth-connect')).to.equal(api.OAuthConnect);
     expect(api.connect).to.be.a('function');
+    expect(api.preloadFlow).to.be.a('function');
     expect(api.ConnectError).to.be.a('function');
     expect(Object.keys(api.providers).sort()).to.deep.equal([
       'bwell',
@@ -91,6 +92,26 @@ describe('package entry points (dist/)', () => {
         redirectUri: callbackDist(),
       });
       expect(result.result['code']).to.be.a('string');
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it('the inline classic-script callback build (dist/callback.inline.js) completes a flow', async () => {
+    const { provider } = await origins();
+    const t = uid();
+    const spy = spyOnOpen();
+    try {
+      const result = await api.connect({
+        provider: 'hcss',
+        authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+        clientId: 'c',
+        redirectUri: `${location.origin}/test/fixtures/callback.html?entry=inline`,
+        exchangeUrl: exchangeUrl(t),
+        pollInterval: 60000, // so only the callback page's own message can complete it
+      });
+      expect(result.result['connected']).to.equal(true);
+      expect(await backendLog(t)).to.have.length(1);
     } finally {
       spy.restore();
     }

@@ -121,7 +121,9 @@ export class PopupFlow implements Started {
         };
         if (!this.owns(arrival)) return;
         const message = parseWindowMessage(event.data);
-        if (message) this.consider(message);
+        // the callback page posts to its opener before it reads its key: it listens on its key's
+        // channel, which is this attempt's
+        if (message) this.consider(message, channelName(this.attempt.key));
       },
       signal,
     );
@@ -129,7 +131,7 @@ export class PopupFlow implements Started {
       popup: () => this.attempt.popup,
       interval: config.pollInterval,
       onParams: (params: CallbackParams) => {
-        if (this.owns({ via: 'popup-url' })) this.consider({ params });
+        if (this.owns({ via: 'popup-url' })) this.consider({ params }, '');
       },
       signal,
     });
@@ -158,7 +160,7 @@ export class PopupFlow implements Started {
     giveKey(popup, FLOW_KEY_ITEM, attempt.key);
     const onBroadcast = (message: ParsedMessage) => {
       if (this.owns({ via: 'broadcast', key: message.key, params: message.params }, attempt)) {
-        this.consider(message, attempt);
+        this.consider(message, channelName(message.key), attempt);
       }
     };
     listenOnChannel(win, channelName(attempt.key), onBroadcast, attempt.scope.signal);
@@ -196,13 +198,16 @@ export class PopupFlow implements Started {
     });
   }
 
-  /** An answer that is ours: judged; the first that decides anything ends the flow. */
-  private consider(message: ParsedMessage, attempt = this.attempt): void {
+  /**
+   * An answer that is ours: judged; the first that decides anything ends the flow, and is
+   * acknowledged on `replyOn`, the channel its callback page listens on.
+   */
+  private consider(message: ParsedMessage, replyOn: string, attempt = this.attempt): void {
     if (!attempt.expectation || this.lifetime.signal.aborted) return;
     const verdict = judgeCallback(message.params, attempt.expectation);
     if (verdict.kind === 'ignore') return;
     attempt.taken = true;
-    if (message.id) acknowledge(this.run.window, channelName(message.key), message.id);
+    if (message.id) acknowledge(this.run.window, replyOn, message.id);
     this.settle(verdict.kind === 'success' ? verdict.completion : verdict.error);
   }
 
