@@ -40,9 +40,15 @@ export interface FlowHandle {
 type Engine = typeof import('./engine.js');
 let engine: Promise<Engine> | undefined;
 
-/** Loads the engine chunk (once). Call it early — on hover, focus or idle — to save the wait. */
+/**
+ * Loads the engine chunk (once; again after a failed load). Call it early — on hover, focus or
+ * idle — to save the wait.
+ */
 export function preloadFlow(): Promise<Engine> {
-  return (engine ??= import('./engine.js'));
+  return (engine ??= import('./engine.js').catch((error: unknown) => {
+    engine = undefined;
+    throw error;
+  }));
 }
 
 /**
