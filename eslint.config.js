@@ -40,6 +40,23 @@ export default tseslint.config(
     },
   },
   {
+    // the server half runs in Node and fetch-style runtimes: no element, no flow, no window
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['../flow/*', '../oauth-connect*', '../index*', '../callback*', 'lit', 'lit/*'],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'window', message: 'server/ runs without a window.' },
+        { name: 'document', message: 'server/ runs without a document.' },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', 'bench/**', '*.config.*', 'demo/server/**'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -76,7 +76,11 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       target: 'es2022',
       lib: {
-        entry: { index: 'src/index.ts', callback: 'src/callback.ts' },
+        entry: {
+          index: 'src/index.ts',
+          callback: 'src/callback.ts',
+          server: 'src/server/index.ts',
+        },
         formats: ['es'],
       },
       rollupOptions: {

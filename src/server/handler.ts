@@ -1,0 +1,191 @@
+/**
+ * `createExchangeHandler`: the partner backend the element talks to, as one fetch-style handler
+ * (`(request: Request) => Promise<Response>`). It answers
+ * - the element's `exchange-url` POST: redeems the code at the provider (or takes b.well's status),
+ *   hands the tokens to `storeCredentials`, and answers what that returns — `{ "connected": true }`
+ *   without it. Tokens never reach the browser unless `storeCredentials` puts them in its answer.
+ * - the element's `url-endpoint` POST for b.well: the URL from `getOauthUrl(connectionId)`.
+ */
+import { z } from 'zod';
+import { bwellOauthUrl, type BwellProvider } from './bwell.js';
+import { errorResponse, HttpError, json } from './errors.js';
+import type { Fetch, Outbound } from './outbound.js';
+import {
+  redeemGeneric,
+  redeemHcss,
+  redeemHealthtap,
+  redeemHint,
+  type GenericProvider,
+  type HcssProvider,
+  type HealthtapProvider,
+  type HintProvider,
+  type Redeemed,
+} from './providers.js';
+import type { TokenResponse } from './tokens.js';
+
+export interface ServerProviders {
+  readonly generic?: GenericProvider;
+  readonly hcss?: HcssProvider;
+  readonly healthtap?: HealthtapProvider;
+  readonly hint?: HintProvider;
+  readonly bwell?: BwellProvider;
+}
+
+export type ProviderName = keyof ServerProviders;
+
+/** What `storeCredentials` gets for one connection. */
+export interface StoreCredentialsArgs {
+  readonly provider: ProviderName;
+  /** The provider's token response, validated; undefined for b.well (it has none). */
+  readonly tokens: TokenResponse | undefined;
+  /** HCSS `companyId`; Hint `integrationId`, `status`, `practice`; b.well `status`, `connectionId`. */
+  readonly details: Readonly<Record<string, unknown>>;
+  /** The element's request body (no secret in it: the code is spent by now). */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The browser's request: your session cookie tells whose connection this is. */
+  readonly request: Request;
+}
+
+export interface ExchangeHandlerOptions {
+  readonly providers: ServerProviders;
+  /**
+   * Keeps the tokens with the signed-in user; its return value is the JSON the browser receives.
+   * Return only what the page needs (never an access or refresh token: a page's script, its
+   * extensions and its XSS would have them).
+   */
+  readonly storeCredentials?: (
+    args: StoreCredentialsArgs,
+  ) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  /** ms before a call to a provider is abandoned (504); default 10000. */
+  readonly timeout?: number;
+  /** Injected `fetch` for the provider calls (tests, proxies). */
+  readonly fetch?: Fetch;
+}
+
+const MAX_BODY = 16 * 1024;
+const name = z.enum(['generic', 'hcss', 'healthtap', 'hint', 'bwell']);
+const text = (max: number) => z.string().min(1).max(max);
+const codeBody = z
+  .object({
+    provider: name,
+    code: text(4096),
+    state: text(4096).optional(),
+    codeVerifier: z
+      .string()
+      .regex(/^[A-Za-z0-9\-._~]{43,128}$/)
+      .optional(),
+    redirectUri: text(2048).optional(),
+  })
+  .strict();
+const statusBody = z
+  .object({
+    provider: z.literal('bwell'),
+    status: z.literal('success'),
+    connectionId: text(200).optional(),
+  })
+  .strict();
+const urlBody = z.object({ provider: name, connectionId: text(200).optional() }).strict();
+const body = z.union([codeBody, statusBody, urlBody]);
+
+export function createExchangeHandler(
+  options: ExchangeHandlerOptions,
+): (request: Request) => Promise<Response> {
+  const out: Outbound = {
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    timeout: options.timeout ?? 10_000,
+  };
+  return async (request) => {
+    try {
+      const parsed = await readBody(request);
+      const { providers } = options;
+      if ('code' in parsed) {
+        const redeemed = await redeem(parsed, providers, out);
+        return await answer(options, parsed.provider, redeemed, parsed, request);
+      }
+      if ('status' in parsed) {
+        if (!providers.bwell) throw notConfigured('bwell');
+        const details = { status: parsed.status, connectionId: parsed.connectionId };
+        return await answer(options, 'bwell', { details }, parsed, request);
+      }
+      if (parsed.provider !== 'bwell') {
+        throw new HttpError(400, 'invalid_request', 'A code (or a b.well status) is required.');
+      }
+      if (!providers.bwell) throw notConfigured('bwell');
+      return json(200, await bwellOauthUrl(providers.bwell, parsed.connectionId, request, out));
+    } catch (error) {
+      return errorResponse(
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, 'server_error', 'The connection could not be stored.'),
+      );
+    }
+  };
+}
+
+/** A JSON POST of at most 16 KB (a JSON content type also keeps cross-site forms out). */
+async function readBody(request: Request): Promise<z.infer<typeof body>> {
+  if (request.method !== 'POST') throw new HttpError(405, 'invalid_request', 'Use POST.');
+  if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
+    throw new HttpError(415, 'invalid_request', 'Send application/json.');
+  }
+  const raw = await request.text();
+  if (raw.length > MAX_BODY) throw new HttpError(413, 'invalid_request', 'The body is too large.');
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'invalid_request', 'The body is not JSON.');
+  }
+  const parsed = body.safeParse(data);
+  if (!parsed.success) throw new HttpError(400, 'invalid_request', 'The body is not a connection.');
+  return parsed.data;
+}
+
+function notConfigured(provider: string): HttpError {
+  return new HttpError(400, 'invalid_request', `${provider} is not configured here.`);
+}
+
+function redeem(
+  parsed: z.infer<typeof codeBody>,
+  providers: ServerProviders,
+  out: Outbound,
+): Promise<Redeemed> {
+  switch (parsed.provider) {
+    case 'generic':
+      if (!providers.generic) throw notConfigured('generic');
+      return redeemGeneric('The provider', providers.generic, parsed, out);
+    case 'hcss':
+      if (!providers.hcss) throw notConfigured('hcss');
+      return redeemHcss(providers.hcss, parsed, out);
+    case 'healthtap':
+      if (!providers.healthtap) throw notConfigured('healthtap');
+      return redeemHealthtap(providers.healthtap, parsed, out);
+    case 'hint':
+      if (!providers.hint) throw notConfigured('hint');
+      return redeemHint(providers.hint, parsed, out);
+    default:
+      throw new HttpError(400, 'invalid_request', `${parsed.provider} has no code to redeem.`);
+  }
+}
+
+/** What the browser receives: `storeCredentials`' answer, or `{ "connected": true }`. */
+async function answer(
+  options: ExchangeHandlerOptions,
+  provider: ProviderName,
+  redeemed: Redeemed,
+  parsed: Readonly<Record<string, unknown>>,
+  request: Request,
+): Promise<Response> {
+  // the code is spent: it goes no further than this line
+  const bodyWithoutSecrets = { ...parsed };
+  delete bodyWithoutSecrets['code'];
+  delete bodyWithoutSecrets['codeVerifier'];
+  const stored = await options.storeCredentials?.({
+    provider,
+    tokens: redeemed.tokens,
+    details: redeemed.details,
+    body: bodyWithoutSecrets,
+    request,
+  });
+  return json(200, stored ?? { connected: true });
+}

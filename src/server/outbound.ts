@@ -1,0 +1,74 @@
+/**
+ * Calls to providers: every one has a timeout, and every failure becomes an {@link HttpError}:
+ * a provider that refuses is 400 with its own `error` / `error_description`; one that is down or
+ * answers nonsense is 502; one that does not answer in time is 504.
+ */
+import { z } from 'zod';
+import { HttpError } from './errors.js';
+
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface Outbound {
+  readonly fetch: Fetch;
+  /** ms before a provider call is abandoned (504). */
+  readonly timeout: number;
+}
+
+const providerError = z.object({
+  error: z.string().max(200),
+  error_description: z.string().max(1000).optional(),
+});
+
+/** POSTs to a provider and returns its JSON answer, checked by `schema`. */
+export async function callProvider<T>(
+  out: Outbound,
+  name: string,
+  url: string,
+  init: RequestInit,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await out.fetch(url, {
+      ...init,
+      method: 'POST',
+      redirect: 'error',
+      signal: AbortSignal.timeout(out.timeout),
+    });
+    text = await response.text();
+  } catch (cause) {
+    const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
+    throw timedOut
+      ? new HttpError(504, 'temporarily_unavailable', `${name} did not answer in time.`)
+      : new HttpError(502, 'temporarily_unavailable', `${name} could not be reached.`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const refusal = providerError.safeParse(body);
+    if (response.status >= 400 && response.status < 500 && refusal.success) {
+      throw new HttpError(
+        400,
+        refusal.data.error,
+        refusal.data.error_description ?? `${name} refused the request.`,
+      );
+    }
+    throw new HttpError(502, 'server_error', `${name} answered ${response.status}.`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new HttpError(502, 'server_error', `${name} answered something unexpected.`);
+  }
+  return parsed.data;
+}
+
+/** `Authorization: Basic` for a client id and secret (RFC 6749 §2.3.1: form-encoded first). */
+export function basicAuth(id: string, secret: string): string {
+  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+  return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
+}

@@ -1,0 +1,194 @@
+/**
+ * Each provider's token exchange, as its documentation shows it (`../shared/providers/`), as data
+ * plus one function: what to send where, how the client authenticates, what comes back.
+ */
+import { z } from 'zod';
+import { HttpError } from './errors.js';
+import { basicAuth, callProvider, type Outbound } from './outbound.js';
+import { jwtClaims, tokenResponseSchema, type TokenResponse } from './tokens.js';
+
+/** What the element sent to its `exchange-url` with a code (the browser checked `state`). */
+export interface CodeBody {
+  readonly provider: string;
+  readonly code: string;
+  readonly state?: string | undefined;
+  readonly codeVerifier?: string | undefined;
+  readonly redirectUri?: string | undefined;
+}
+
+/** What a redemption hands to `storeCredentials`. */
+export interface Redeemed {
+  /** The provider's token response, validated (never sent to the browser by this handler). */
+  readonly tokens?: TokenResponse | undefined;
+  /** What the provider's docs say to keep: HCSS `companyId`, Hint `integrationId` / `practice` … */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Any OAuth 2.0 provider with the authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.5). */
+export interface GenericProvider {
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret?: string | undefined;
+  /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1); default `client_secret_post`, or `none` without a secret. */
+  readonly clientAuth?: 'client_secret_post' | 'client_secret_basic' | 'none' | undefined;
+  /** The only redirect URIs the browser may claim (each exactly as registered at the provider). */
+  readonly redirectUris: readonly string[];
+}
+
+/** HCSS identity: the documented token URL, form-encoded, PKCE; keeps the `CompanyId` claim. */
+export interface HcssProvider extends Omit<GenericProvider, 'tokenUrl'> {
+  readonly tokenUrl?: string | undefined;
+}
+
+/** HealthTap: basic auth with APP_ID:APP_SECRET and the JSON body its docs show. */
+export interface HealthtapProvider {
+  /** APP_ID */
+  readonly clientId: string;
+  /** APP_SECRET */
+  readonly clientSecret: string;
+  readonly redirectUris: readonly string[];
+  readonly tokenUrl?: string | undefined;
+}
+
+/** Hint InstantOn: `POST /api/oauth/tokens` with the partner's API key. */
+export interface HintProvider {
+  readonly apiKey: string;
+  /** Default `https://api.hint.com`. */
+  readonly baseUrl?: string | undefined;
+}
+
+export const DEFAULT_URLS = {
+  hcss: 'https://api.hcssapps.com/identity/connect/token',
+  healthtap: 'https://api.healthtap.com/oauth/token',
+  hint: 'https://api.hint.com',
+} as const;
+
+/**
+ * The browser's `redirectUri` must be one the partner registered: a code is bound to the
+ * redirect URI it was issued for (RFC 6749 §4.1.3), and an attacker must not choose where this
+ * server says it was sent. Checked before any call to the provider.
+ */
+export function registeredRedirect(body: CodeBody, allowed: readonly string[]): string {
+  const uri = body.redirectUri;
+  if (!uri || !allowed.includes(uri)) {
+    throw new HttpError(400, 'invalid_request', 'redirectUri is not one of the registered ones.');
+  }
+  return uri;
+}
+
+/** RFC 6749 §4.1.3 with the client's chosen authentication, and the PKCE verifier passed on. */
+export async function redeemGeneric(
+  name: string,
+  config: GenericProvider,
+  body: CodeBody,
+  out: Outbound,
+): Promise<Redeemed> {
+  const redirectUri = registeredRedirect(body, config.redirectUris);
+  const auth = config.clientAuth ?? (config.clientSecret ? 'client_secret_post' : 'none');
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: body.code,
+    redirect_uri: redirectUri,
+  });
+  if (body.codeVerifier) form.set('code_verifier', body.codeVerifier);
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  if (auth === 'client_secret_basic') {
+    headers['authorization'] = basicAuth(config.clientId, config.clientSecret ?? '');
+  } else {
+    form.set('client_id', config.clientId);
+    if (auth === 'client_secret_post' && config.clientSecret) {
+      form.set('client_secret', config.clientSecret);
+    }
+  }
+  const tokens = await callProvider(
+    out,
+    name,
+    config.tokenUrl,
+    { headers, body: form },
+    tokenResponseSchema,
+  );
+  return { tokens, details: {} };
+}
+
+export async function redeemHcss(
+  config: HcssProvider,
+  body: CodeBody,
+  out: Outbound,
+): Promise<Redeemed> {
+  const { tokens } = await redeemGeneric(
+    'HCSS',
+    { ...config, tokenUrl: config.tokenUrl ?? DEFAULT_URLS.hcss },
+    body,
+    out,
+  );
+  // "This token will contain a CompanyId claim … store it and associate it with your user."
+  const claims = jwtClaims(tokens?.access_token) ?? jwtClaims(tokens?.id_token);
+  const companyId = claims?.['CompanyId'] ?? claims?.['companyId'];
+  return { tokens, details: typeof companyId === 'string' ? { companyId } : {} };
+}
+
+export async function redeemHealthtap(
+  config: HealthtapProvider,
+  body: CodeBody,
+  out: Outbound,
+): Promise<Redeemed> {
+  const redirectUri = registeredRedirect(body, config.redirectUris);
+  const tokens = await callProvider(
+    out,
+    'HealthTap',
+    config.tokenUrl ?? DEFAULT_URLS.healthtap,
+    {
+      headers: {
+        authorization: basicAuth(config.clientId, config.clientSecret),
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify({
+        grant_type: 'authorization_code',
+        code: body.code,
+        client_id: config.clientId,
+        redirect_uri: redirectUri,
+      }),
+    },
+    tokenResponseSchema,
+  );
+  return { tokens, details: {} };
+}
+
+const hintAnswer = tokenResponseSchema.and(
+  z.object({
+    id: z.string().min(1),
+    status: z.string(),
+    practice: z.object({ id: z.string(), name: z.string().optional() }).passthrough(),
+  }),
+);
+
+/** Hint InstantOn: the answer names the integration, its status and the practice. */
+export async function redeemHint(
+  config: HintProvider,
+  body: CodeBody,
+  out: Outbound,
+): Promise<Redeemed> {
+  const base = (config.baseUrl ?? DEFAULT_URLS.hint).replace(/\/+$/, '');
+  const answer = await callProvider(
+    out,
+    'Hint',
+    `${base}/api/oauth/tokens`,
+    {
+      headers: {
+        authorization: `Bearer ${config.apiKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify({ code: body.code }),
+    },
+    hintAnswer,
+  );
+  return {
+    tokens: answer,
+    details: { integrationId: answer.id, status: answer.status, practice: answer.practice },
+  };
+}
