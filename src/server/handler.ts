@@ -7,31 +7,17 @@
  * - the element's `url-endpoint` POST for b.well: the URL from `getOauthUrl(connectionId)`.
  */
 import { z } from 'zod';
-import { bwellOauthUrl, type BwellProvider } from './bwell.js';
+import { bwellOauthUrl } from './bwell.js';
 import { errorResponse, HttpError, json } from './errors.js';
 import type { Fetch, Outbound } from './outbound.js';
 import {
-  redeemGeneric,
-  redeemHcss,
-  redeemHealthtap,
-  redeemHint,
-  type GenericProvider,
-  type HcssProvider,
-  type HealthtapProvider,
-  type HintProvider,
+  notConfigured,
+  redeemFor,
+  type ProviderName,
   type Redeemed,
+  type ServerProviders,
 } from './providers.js';
 import type { TokenResponse } from './tokens.js';
-
-export interface ServerProviders {
-  readonly generic?: GenericProvider;
-  readonly hcss?: HcssProvider;
-  readonly healthtap?: HealthtapProvider;
-  readonly hint?: HintProvider;
-  readonly bwell?: BwellProvider;
-}
-
-export type ProviderName = keyof ServerProviders;
 
 /** What `storeCredentials` gets for one connection. */
 export interface StoreCredentialsArgs {
@@ -99,7 +85,7 @@ export function createExchangeHandler(
       const parsed = await readBody(request);
       const { providers } = options;
       if ('code' in parsed) {
-        const redeemed = await redeem(parsed, providers, out);
+        const redeemed = await redeemFor(providers, parsed, out);
         return await answer(options, parsed.provider, redeemed, parsed, request);
       }
       if ('status' in parsed) {
@@ -141,33 +127,6 @@ async function readBody(request: Request): Promise<z.infer<typeof body>> {
   return parsed.data;
 }
 
-function notConfigured(provider: string): HttpError {
-  return new HttpError(400, 'invalid_request', `${provider} is not configured here.`);
-}
-
-function redeem(
-  parsed: z.infer<typeof codeBody>,
-  providers: ServerProviders,
-  out: Outbound,
-): Promise<Redeemed> {
-  switch (parsed.provider) {
-    case 'generic':
-      if (!providers.generic) throw notConfigured('generic');
-      return redeemGeneric('The provider', providers.generic, parsed, out);
-    case 'hcss':
-      if (!providers.hcss) throw notConfigured('hcss');
-      return redeemHcss(providers.hcss, parsed, out);
-    case 'healthtap':
-      if (!providers.healthtap) throw notConfigured('healthtap');
-      return redeemHealthtap(providers.healthtap, parsed, out);
-    case 'hint':
-      if (!providers.hint) throw notConfigured('hint');
-      return redeemHint(providers.hint, parsed, out);
-    default:
-      throw new HttpError(400, 'invalid_request', `${parsed.provider} has no code to redeem.`);
-  }
-}
-
 /** What the browser receives: `storeCredentials`' answer, or `{ "connected": true }`. */
 async function answer(
   options: ExchangeHandlerOptions,
@@ -176,16 +135,29 @@ async function answer(
   parsed: Readonly<Record<string, unknown>>,
   request: Request,
 ): Promise<Response> {
-  // the code is spent: it goes no further than this line
-  const bodyWithoutSecrets = { ...parsed };
-  delete bodyWithoutSecrets['code'];
-  delete bodyWithoutSecrets['codeVerifier'];
-  const stored = await options.storeCredentials?.({
+  return json(200, await stored(options, provider, redeemed, parsed, request));
+}
+
+/**
+ * Hands a redemption to `storeCredentials` and returns what the browser may see: its answer, or
+ * `{ "connected": true }`. The code and verifier go no further: they are spent.
+ */
+export async function stored(
+  options: Pick<ExchangeHandlerOptions, 'storeCredentials'>,
+  provider: ProviderName,
+  redeemed: Redeemed,
+  parsed: Readonly<Record<string, unknown>>,
+  request: Request,
+): Promise<Record<string, unknown>> {
+  const body = { ...parsed };
+  delete body['code'];
+  delete body['codeVerifier'];
+  const kept = await options.storeCredentials?.({
     provider,
     tokens: redeemed.tokens,
     details: redeemed.details,
-    body: bodyWithoutSecrets,
+    body,
     request,
   });
-  return json(200, stored ?? { connected: true });
+  return kept ?? { connected: true };
 }

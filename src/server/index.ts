@@ -3,13 +3,13 @@
  * `Response` (Hono, Workers, Deno, Bun). It imports no Lit and no browser code.
  */
 export { createExchangeHandler } from './handler.js';
-export type {
-  ExchangeHandlerOptions,
-  ProviderName,
-  ServerProviders,
-  StoreCredentialsArgs,
-} from './handler.js';
+export type { ExchangeHandlerOptions, StoreCredentialsArgs } from './handler.js';
+export type { ProviderName, ServerProviders } from './providers.js';
 export { toNodeListener } from './node.js';
+export { createServerFlow } from './server-flow.js';
+export type { ServerFlowOptions } from './server-flow.js';
+export { memoryStore, redisStore } from './store.js';
+export type { FlowStore, RedisSend } from './store.js';
 export type { NodeRequest, NodeResponse } from './node.js';
 export type {
   GenericProvider,

@@ -33,6 +33,10 @@ export interface GenericProvider {
   readonly clientAuth?: 'client_secret_post' | 'client_secret_basic' | 'none' | undefined;
   /** The only redirect URIs the browser may claim (each exactly as registered at the provider). */
   readonly redirectUris: readonly string[];
+  /** The authorize endpoint, for the server-completed flow (`createServerFlow`). */
+  readonly authorizeUrl?: string | undefined;
+  /** Space-separated scopes, for the server-completed flow. */
+  readonly scope?: string | undefined;
 }
 
 /** HCSS identity: the documented token URL, form-encoded, PKCE; keeps the `CompanyId` claim. */
@@ -48,6 +52,8 @@ export interface HealthtapProvider {
   readonly clientSecret: string;
   readonly redirectUris: readonly string[];
   readonly tokenUrl?: string | undefined;
+  readonly authorizeUrl?: string | undefined;
+  readonly scope?: string | undefined;
 }
 
 /** Hint InstantOn: `POST /api/oauth/tokens` with the partner's API key. */
@@ -63,6 +69,13 @@ export const DEFAULT_URLS = {
   hint: 'https://api.hint.com',
 } as const;
 
+/** The authorize endpoints the server-completed flow sends users to, and whether PKCE is used. */
+export const AUTHORIZE = {
+  hcss: { url: 'https://api.hcssapps.com/identity/connect/authorize', pkce: true },
+  healthtap: { url: 'https://developers.healthtap.com/oauth/authorize', pkce: false },
+  generic: { url: undefined, pkce: true },
+} as const;
+
 /**
  * The browser's `redirectUri` must be one the partner registered: a code is bound to the
  * redirect URI it was issued for (RFC 6749 §4.1.3), and an attacker must not choose where this
@@ -74,6 +87,45 @@ export function registeredRedirect(body: CodeBody, allowed: readonly string[]): 
     throw new HttpError(400, 'invalid_request', 'redirectUri is not one of the registered ones.');
   }
   return uri;
+}
+
+/** The providers a partner configured; see each type. */
+export interface ServerProviders {
+  readonly generic?: GenericProvider;
+  readonly hcss?: HcssProvider;
+  readonly healthtap?: HealthtapProvider;
+  readonly hint?: HintProvider;
+  readonly bwell?: import('./bwell.js').BwellProvider;
+}
+
+export type ProviderName = keyof ServerProviders;
+
+export function notConfigured(provider: string): HttpError {
+  return new HttpError(400, 'invalid_request', `${provider} is not configured here.`);
+}
+
+/** Redeems a code at the provider it came from, as that provider documents. */
+export function redeemFor(
+  providers: ServerProviders,
+  body: CodeBody,
+  out: Outbound,
+): Promise<Redeemed> {
+  switch (body.provider) {
+    case 'generic':
+      if (!providers.generic) throw notConfigured('generic');
+      return redeemGeneric('The provider', providers.generic, body, out);
+    case 'hcss':
+      if (!providers.hcss) throw notConfigured('hcss');
+      return redeemHcss(providers.hcss, body, out);
+    case 'healthtap':
+      if (!providers.healthtap) throw notConfigured('healthtap');
+      return redeemHealthtap(providers.healthtap, body, out);
+    case 'hint':
+      if (!providers.hint) throw notConfigured('hint');
+      return redeemHint(providers.hint, body, out);
+    default:
+      throw new HttpError(400, 'invalid_request', `${body.provider} has no code to redeem.`);
+  }
 }
 
 /** RFC 6749 §4.1.3 with the client's chosen authentication, and the PKCE verifier passed on. */

@@ -1,0 +1,259 @@
+/**
+ * `createServerFlow`: the server-completed flow (the element's `mode="server"`), a completion that
+ * needs no browser channel at all. The provider redirects to a route of this handler, not to a
+ * page of the app: the server checks `state`, redeems the code at once (the code never reaches page
+ * script), keeps the sanitized result for the flow, and serves a page that closes itself. The
+ * element learns the outcome by long-polling this handler with its flow id — so Cross-Origin-
+ * Opener-Policy, storage partitioning (an element in a cross-site iframe) and webviews that open
+ * tabs cannot lose it.
+ *
+ * One handler, mounted at one path (your `url-endpoint`, and your registered `redirect_uri`):
+ * - `POST { provider }` → `{ url, flow }`: a fresh `state` and PKCE pair, kept in the store;
+ * - `GET ?code&state` (or `?error&state`): the provider's redirect — taken once, refused otherwise;
+ * - `POST { flow }` → the outcome, held up to `pollWindow` ms: `{ status: 'connected', result }`,
+ *   `{ status: 'failed', failure, message, … }`, or `{ status: 'pending' }` (ask again);
+ * - `POST { flow, abandon: true }`: the element gave up (Cancel): a later redirect is refused.
+ */
+import { z } from 'zod';
+import { buildAuthorizeUrl } from '../core/authorize-url.js';
+import { createPkcePair } from '../core/pkce.js';
+import { randomToken } from '../core/random.js';
+import { createState, sameState } from '../core/state.js';
+import { errorResponse, HttpError, json } from './errors.js';
+import { stored, type ExchangeHandlerOptions } from './handler.js';
+import type { Outbound } from './outbound.js';
+import {
+  AUTHORIZE,
+  notConfigured,
+  redeemFor,
+  type ProviderName,
+  type ServerProviders,
+} from './providers.js';
+import { memoryStore, type FlowStore } from './store.js';
+
+export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCredentials'> {
+  /** generic (with `authorizeUrl`), hcss, healthtap: the providers with a code to redeem. */
+  readonly providers: Pick<ServerProviders, 'generic' | 'hcss' | 'healthtap'>;
+  /** This handler's own URL, registered at each provider as the redirect URI. */
+  readonly redirectUri: string;
+  /** Where flows wait: `memoryStore()` (default, one process) or `redisStore(…)` (several). */
+  readonly store?: FlowStore;
+  /**
+   * The user's session id: a flow started in one session is finished and read only by it. Without
+   * it, the flow id (256 random bits, known to the element) is the only binding.
+   */
+  readonly session?: (request: Request) => string | undefined | Promise<string | undefined>;
+  /** ms a flow may take, from start to its result being read; default 300000. */
+  readonly timeout?: number;
+  /** ms a result poll is held open before answering `pending`; default 20000. */
+  readonly pollWindow?: number;
+  /** ms before a call to a provider is abandoned; default 10000. */
+  readonly providerTimeout?: number;
+  readonly fetch?: ExchangeHandlerOptions['fetch'];
+}
+
+interface Pending {
+  readonly flow: string;
+  readonly provider: ProviderName;
+  readonly verifier?: string | undefined;
+  readonly session?: string | undefined;
+}
+
+interface Owner {
+  readonly state: string;
+  readonly session?: string | undefined;
+}
+
+const start = z.object({ provider: z.enum(['generic', 'hcss', 'healthtap']) }).passthrough();
+const poll = z
+  .object({ flow: z.string().min(20).max(100), abandon: z.literal(true).optional() })
+  .strict();
+
+/** The page the provider redirects to: tells the user, and closes the window. */
+const CLOSE_SCRIPT = 'window.close()';
+const CLOSE_SCRIPT_HASH = 'sha256-jqxtvDkBbRAl9Hpqv68WdNOieepg8tJSYu1xIy7zT34=';
+
+export function createServerFlow(
+  options: ServerFlowOptions,
+): (request: Request) => Promise<Response> {
+  const store = options.store ?? memoryStore();
+  const timeout = options.timeout ?? 300_000;
+  const pollWindow = options.pollWindow ?? 20_000;
+  const out: Outbound = {
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    timeout: options.providerTimeout ?? 10_000,
+  };
+  const sessionOf = async (request: Request) => (await options.session?.(request)) || undefined;
+  const sameSession = (kept: string | undefined, now: string | undefined) =>
+    kept === undefined ? now === undefined : sameState(kept, now);
+
+  async function begin(request: Request, provider: ProviderName): Promise<Response> {
+    const config = options.providers[provider as 'generic' | 'hcss' | 'healthtap'];
+    if (!config) throw notConfigured(provider);
+    const preset = AUTHORIZE[provider as keyof typeof AUTHORIZE];
+    const authorizeUrl = config.authorizeUrl ?? preset.url;
+    if (!authorizeUrl) {
+      throw new HttpError(500, 'server_error', `${provider} needs an authorizeUrl here.`);
+    }
+    const state = createState();
+    const flow = randomToken(32);
+    const pkce = preset.pkce ? await createPkcePair() : undefined;
+    const session = await sessionOf(request);
+    const pending: Pending = { flow, provider, verifier: pkce?.codeVerifier, session };
+    await store.put(`pending:${state}`, JSON.stringify(pending), timeout);
+    await store.put(`owner:${flow}`, JSON.stringify({ state, session } satisfies Owner), timeout);
+    const url = buildAuthorizeUrl({
+      authorizeUrl,
+      clientId: config.clientId,
+      redirectUri: options.redirectUri,
+      scope: config.scope,
+      state,
+      codeChallenge: pkce?.codeChallenge,
+    });
+    return json(200, { url, flow });
+  }
+
+  /** The provider's redirect: the pending flow of this `state` is taken once, or refused. */
+  async function callback(request: Request, query: URLSearchParams): Promise<Response> {
+    const state = query.get('state');
+    const raw = state ? await store.take(`pending:${state}`) : undefined;
+    if (!state || !raw) return page(400, 'This sign-in link is no longer valid.');
+    const pending = JSON.parse(raw) as Pending;
+    if (!sameSession(pending.session, await sessionOf(request))) {
+      return page(403, 'This sign-in belongs to another session.');
+    }
+    const error = query.get('error');
+    const code = query.get('code');
+    let result: Record<string, unknown>;
+    if (error || !code) {
+      result = failed(
+        error === 'access_denied' ? 'cancelled' : 'error',
+        query.get('error_description')?.slice(0, 500) ||
+          (error === 'access_denied' ? 'Access was denied.' : 'The provider reported an error.'),
+        error ?? 'invalid_request',
+      );
+    } else {
+      try {
+        const body = {
+          provider: pending.provider,
+          code,
+          codeVerifier: pending.verifier,
+          redirectUri: options.redirectUri,
+        };
+        const redeemed = await redeemFor(
+          { ...options.providers, [pending.provider]: registered(options, pending.provider) },
+          body,
+          out,
+        );
+        result = {
+          status: 'connected',
+          result: await stored(
+            options,
+            pending.provider,
+            redeemed,
+            { provider: pending.provider },
+            request,
+          ),
+        };
+      } catch (cause) {
+        const e = cause instanceof HttpError ? cause : undefined;
+        result = failed(
+          'exchange_failed',
+          e?.description ?? 'The connection could not be stored.',
+          e?.error ?? 'server_error',
+        );
+      }
+    }
+    await store.put(`result:${pending.flow}`, JSON.stringify(result), timeout);
+    return page(
+      200,
+      result['status'] === 'connected'
+        ? 'Connected. You can close this window.'
+        : 'The connection did not complete. You can close this window.',
+    );
+  }
+
+  /** The element asks for its flow's outcome (held up to `pollWindow`), or gives it up. */
+  async function outcome(request: Request, flow: string, abandon: boolean): Promise<Response> {
+    const raw = await store.get(`owner:${flow}`);
+    if (!raw)
+      return json(200, failed('expired', 'The connection took too long; please start again.'));
+    const owner = JSON.parse(raw) as Owner;
+    if (!sameSession(owner.session, await sessionOf(request))) {
+      throw new HttpError(403, 'access_denied', 'This flow belongs to another session.');
+    }
+    if (abandon) {
+      await store.delete(`pending:${owner.state}`);
+      await store.delete(`owner:${flow}`);
+      await store.delete(`result:${flow}`);
+      return json(200, { status: 'abandoned' });
+    }
+    const until = Date.now() + pollWindow;
+    for (;;) {
+      const result = await store.take(`result:${flow}`);
+      if (result) {
+        await store.delete(`owner:${flow}`);
+        return new Response(result, {
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        });
+      }
+      if (Date.now() >= until || request.signal.aborted) return json(200, { status: 'pending' });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+
+  return async (request) => {
+    try {
+      const url = new URL(request.url);
+      if (request.method === 'GET') return await callback(request, url.searchParams);
+      if (request.method !== 'POST') throw new HttpError(405, 'invalid_request', 'Use POST.');
+      if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
+        throw new HttpError(415, 'invalid_request', 'Send application/json.');
+      }
+      const raw = await request.text();
+      if (raw.length > 4096) throw new HttpError(413, 'invalid_request', 'The body is too large.');
+      let data: unknown;
+      try {
+        data = JSON.parse(raw);
+      } catch {
+        throw new HttpError(400, 'invalid_request', 'The body is not JSON.');
+      }
+      const asPoll = poll.safeParse(data);
+      if (asPoll.success)
+        return await outcome(request, asPoll.data.flow, asPoll.data.abandon === true);
+      const asStart = start.safeParse(data);
+      if (asStart.success) return await begin(request, asStart.data.provider);
+      throw new HttpError(400, 'invalid_request', 'Send { provider } or { flow }.');
+    } catch (error) {
+      return errorResponse(
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, 'server_error', 'Unexpected error.'),
+      );
+    }
+  };
+}
+
+/** The provider config with the redirect URI this handler registered (its own URL). */
+function registered(options: ServerFlowOptions, provider: ProviderName) {
+  const config = options.providers[provider as 'generic' | 'hcss' | 'healthtap'];
+  return config && { ...config, redirectUris: [options.redirectUri] };
+}
+
+function failed(failure: string, message: string, error = failure): Record<string, unknown> {
+  return { status: 'failed', failure, message, error };
+}
+
+/** A tiny page: the outcome in words, and a script (allowed by its hash alone) that closes it. */
+function page(status: number, text: string): Response {
+  const html = `<!doctype html><meta charset="utf-8"><title>${text}</title><p>${text}</p><script>${CLOSE_SCRIPT}</script>`;
+  return new Response(html, {
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': `default-src 'none'; script-src '${CLOSE_SCRIPT_HASH}'`,
+    },
+  });
+}

@@ -1,0 +1,276 @@
+// The server-completed flow (`createServerFlow`): state kept and checked on the server, the code
+// redeemed at once, the result read once by the element's long-poll; memory and Redis stores.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createClient } from '@redis/client';
+import { createServerFlow, redisStore } from '../../dist/server.js';
+import { mockProvider } from './support.mjs';
+
+const REDIRECT = 'https://app.example/oauth/server';
+const ACCESS = 'at-SECRET';
+
+let provider;
+let reply = () => [200, { access_token: ACCESS, token_type: 'Bearer' }];
+before(async () => {
+  provider = await mockProvider((e) => reply(e));
+});
+after(() => provider.close());
+
+function flowHandler(extra = {}) {
+  return createServerFlow({
+    providers: {
+      generic: {
+        authorizeUrl: 'https://id.example/authorize',
+        tokenUrl: `${provider.url}/token`,
+        clientId: 'c',
+        clientSecret: 's',
+        scope: 'openid profile',
+        redirectUris: [],
+      },
+    },
+    redirectUri: REDIRECT,
+    pollWindow: 300,
+    storeCredentials: ({ tokens }) => ({
+      connected: true,
+      tokenSeen: Boolean(tokens.access_token),
+    }),
+    ...extra,
+  });
+}
+
+const post = (handler, body, cookie = '') =>
+  handler(
+    new Request(REDIRECT, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify(body),
+    }),
+  ).then(async (r) => ({ status: r.status, body: await r.json() }));
+const redirectBack = (handler, query, cookie = '') =>
+  handler(new Request(`${REDIRECT}?${new URLSearchParams(query)}`, { headers: { cookie } })).then(
+    async (r) => ({ status: r.status, text: await r.text(), headers: r.headers }),
+  );
+
+/** Starts a flow; returns its id and the state the provider would send back. */
+async function begin(handler, cookie) {
+  const r = await post(handler, { provider: 'generic' }, cookie);
+  assert.equal(r.status, 200);
+  const url = new URL(r.body.url);
+  return { flow: r.body.flow, state: url.searchParams.get('state'), url };
+}
+
+describe('server-completed flow', () => {
+  it('start → the provider redirects to the server → the code is redeemed there → the element reads the result once', async () => {
+    provider.seen.length = 0;
+    const handler = flowHandler();
+    const { flow, state, url } = await begin(handler);
+    assert.equal(url.origin + url.pathname, 'https://id.example/authorize');
+    assert.equal(url.searchParams.get('redirect_uri'), REDIRECT);
+    assert.equal(url.searchParams.get('scope'), 'openid profile');
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    assert.match(flow, /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(flow, state);
+    assert.deepEqual((await post(handler, { flow })).body, { status: 'pending' });
+
+    const waiting = post(handler, { flow }); // held open until the result arrives
+    const page = await redirectBack(handler, { code: 'C1', state });
+    assert.equal(page.status, 200);
+    assert.match(page.text, /window\.close\(\)/);
+    assert.ok(!page.text.includes(ACCESS));
+    assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+    assert.match(page.headers.get('content-security-policy'), /script-src 'sha256-/);
+    const result = await waiting;
+    assert.deepEqual(result.body, {
+      status: 'connected',
+      result: { connected: true, tokenSeen: true },
+    });
+
+    const form = new URLSearchParams(provider.seen[0].raw);
+    assert.equal(form.get('code'), 'C1');
+    assert.equal(form.get('redirect_uri'), REDIRECT);
+    assert.match(form.get('code_verifier'), /^[A-Za-z0-9_-]{64}$/);
+    // taken once
+    assert.equal((await post(handler, { flow })).body.failure, 'expired');
+  });
+
+  it('a forged redirect (unknown state) or a replayed one is refused, and nothing is redeemed', async () => {
+    provider.seen.length = 0;
+    const handler = flowHandler();
+    const { flow, state } = await begin(handler);
+    assert.equal((await redirectBack(handler, { code: 'X', state: 'forged' })).status, 400);
+    assert.equal((await redirectBack(handler, { code: 'X' })).status, 400);
+    assert.equal(provider.seen.length, 0);
+    assert.equal((await redirectBack(handler, { code: 'C2', state })).status, 200);
+    assert.equal((await redirectBack(handler, { code: 'C3', state })).status, 400); // replayed
+    assert.equal(provider.seen.length, 1);
+    assert.equal((await post(handler, { flow })).body.status, 'connected');
+  });
+
+  it('a denial at the provider → failed cancelled; a provider refusal → exchange_failed', async () => {
+    const handler = flowHandler();
+    const denied = await begin(handler);
+    await redirectBack(handler, { error: 'access_denied', state: denied.state });
+    const d = (await post(handler, { flow: denied.flow })).body;
+    assert.equal(d.status, 'failed');
+    assert.equal(d.failure, 'cancelled');
+
+    reply = () => [400, { error: 'invalid_grant', error_description: 'Code expired' }];
+    try {
+      const refused = await begin(handler);
+      await redirectBack(handler, { code: 'old', state: refused.state });
+      const r = (await post(handler, { flow: refused.flow })).body;
+      assert.deepEqual(r, {
+        status: 'failed',
+        failure: 'exchange_failed',
+        message: 'Code expired',
+        error: 'invalid_grant',
+      });
+    } finally {
+      reply = () => [200, { access_token: ACCESS, token_type: 'Bearer' }];
+    }
+  });
+
+  it('bound to the session: another session can neither finish nor read the flow', async () => {
+    const handler = flowHandler({
+      session: (request) => /sid=(\w+)/.exec(request.headers.get('cookie') ?? '')?.[1],
+    });
+    const { flow, state } = await begin(handler, 'sid=alice');
+    assert.equal((await post(handler, { flow }, 'sid=mallory')).status, 403);
+    assert.equal((await redirectBack(handler, { code: 'C', state }, 'sid=mallory')).status, 403);
+    const other = await begin(handler, 'sid=alice');
+    assert.equal(
+      (await redirectBack(handler, { code: 'C', state: other.state }, 'sid=alice')).status,
+      200,
+    );
+    assert.equal((await post(handler, { flow: other.flow }, 'sid=alice')).body.status, 'connected');
+  });
+
+  it('abandoned by the element (Cancel): a later redirect is refused', async () => {
+    provider.seen.length = 0;
+    const handler = flowHandler();
+    const { flow, state } = await begin(handler);
+    assert.equal((await post(handler, { flow, abandon: true })).body.status, 'abandoned');
+    assert.equal((await redirectBack(handler, { code: 'C', state })).status, 400);
+    assert.equal(provider.seen.length, 0);
+  });
+
+  it('entries expire with the flow', async () => {
+    const handler = flowHandler({ timeout: 200 });
+    const { flow, state } = await begin(handler);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await redirectBack(handler, { code: 'C', state })).status, 400);
+    assert.equal((await post(handler, { flow })).body.failure, 'expired');
+  });
+
+  it('bad requests → 4xx JSON', async () => {
+    const handler = flowHandler();
+    assert.equal((await post(handler, { provider: 'hint' })).status, 400);
+    assert.equal((await post(handler, { flow: 'short' })).status, 400);
+    const text = await handler(new Request(REDIRECT, { method: 'POST', body: '{}' }));
+    assert.equal(text.status, 415);
+  });
+});
+
+// ---- Redis: a real redis-server (Debian), started here on a free loopback port ----
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+
+describe('Redis store (real redis-server)', () => {
+  let redis;
+  let client;
+  let dir;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'oauth-connect-redis-'));
+    const port = await freePort();
+    redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
+    for (let i = 0; ; i++) {
+      try {
+        await client.connect();
+        break;
+      } catch (error) {
+        if (i > 50) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+  after(async () => {
+    await client?.quit().catch(() => undefined);
+    redis?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const store = () => redisStore((args) => client.sendCommand(args), `test-${Math.random()}:`);
+
+  it('put / get / take once / delete, with expiry', async () => {
+    const s = store();
+    await s.put('a', 'one', 10_000);
+    assert.equal(await s.get('a'), 'one');
+    assert.equal(await s.take('a'), 'one');
+    assert.equal(await s.take('a'), undefined);
+    await s.put('b', 'two', 150);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await s.get('b'), undefined);
+    await s.put('c', 'three', 10_000);
+    await s.delete('c');
+    assert.equal(await s.get('c'), undefined);
+  });
+
+  it('of concurrent takers, exactly one gets the result', async () => {
+    const s = store();
+    await s.put('r', 'result', 10_000);
+    const got = await Promise.all(Array.from({ length: 20 }, () => s.take('r')));
+    assert.equal(got.filter(Boolean).length, 1);
+  });
+
+  it('two handler instances share one store: started on A, finished on B, read on A, once', async () => {
+    provider.seen.length = 0;
+    const shared = store();
+    const a = flowHandler({ store: shared });
+    const b = flowHandler({ store: shared });
+    const { flow, state } = await begin(a);
+    const reading = Promise.all([post(a, { flow }), post(b, { flow })]);
+    assert.equal((await redirectBack(b, { code: 'CR', state })).status, 200);
+    const results = await reading;
+    const connected = results.filter((r) => r.body.status === 'connected');
+    assert.equal(connected.length, 1); // read once, by one instance
+    assert.deepEqual(connected[0].body.result, { connected: true, tokenSeen: true });
+    assert.equal((await redirectBack(a, { code: 'CR', state })).status, 400); // the state is spent
+    assert.equal(provider.seen.length, 1);
+  });
+
+  it('a flow store entry expires in Redis with the flow', async () => {
+    const shared = store();
+    const a = flowHandler({ store: shared, timeout: 200 });
+    const { state } = await begin(a);
+    await new Promise((r) => setTimeout(r, 350));
+    assert.equal((await redirectBack(a, { code: 'C', state })).status, 400);
+  });
+});
