@@ -9,7 +9,12 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
 import puppeteerCore from 'puppeteer-core';
 import { countReporter } from './test/support/wtr-count-reporter.mjs';
-import { backendMiddleware, coopMiddleware, originsPlugin } from './test/support/servers.mjs';
+import {
+  backendMiddleware,
+  coopMiddleware,
+  originsPlugin,
+  serverFlowMiddleware,
+} from './test/support/servers.mjs';
 
 const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
@@ -77,7 +82,7 @@ export default {
   testsFinishTimeout: 180000,
   testFramework: { config: { timeout: 15000 } },
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
-  middleware: [coopMiddleware(), backendMiddleware()],
+  middleware: [coopMiddleware(), serverFlowMiddleware(), backendMiddleware()],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     originsPlugin(),

@@ -85,7 +85,10 @@ export class OAuthConnect extends LitElement {
   declare urlEndpoint: string | undefined;
   /** b.well connection id. */
   declare connectionId: string | undefined;
-  /** `popup` (default), `polling` (webviews), `redirect` or `landing` (Hint InstantOn). */
+  /**
+   * `popup` (default), `polling` (webviews), `redirect`, `landing` (Hint InstantOn) or `server`
+   * (the server half completes the flow; `url-endpoint` is its `createServerFlow` route).
+   */
   declare mode: Mode | undefined;
   /**
    * Space-separated origins whose messages count (default: the origin of `redirect-uri`).

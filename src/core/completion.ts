@@ -15,11 +15,19 @@ export interface StatusCompletion {
   readonly status: 'success';
 }
 
-export type Completion = CodeCompletion | StatusCompletion;
+/** A server-completed flow: the partner server redeemed the code; this is what it answered. */
+export interface ServerCompletion {
+  readonly result: Readonly<Record<string, unknown>>;
+}
+
+export type Completion = CodeCompletion | StatusCompletion | ServerCompletion;
 
 /** What the flow expects back, fixed before the popup opens. */
 export interface Expectation {
-  readonly completion: 'code' | 'status';
+  /** `server`: nothing the browser delivers counts; the partner server reports the outcome. */
+  readonly completion: 'code' | 'status' | 'server';
+  /** `server`: the flow id the partner server minted (a per-flow secret this element holds). */
+  readonly flow?: string | undefined;
   /** The state sent; `undefined` only for stateless answers (Hint landing, b.well). */
   readonly state?: string | undefined;
   readonly codeVerifier?: string | undefined;
@@ -47,6 +55,7 @@ const STATUS_CODES: Readonly<Record<string, FailureStatus>> = {
  * - a `status_code` counts only for a status (b.well) flow.
  */
 export function judgeCallback(params: CallbackParams, expected: Expectation): Verdict {
+  if (expected.completion === 'server') return { kind: 'ignore', reason: 'server-completed' };
   const stateMismatch =
     params.state !== undefined &&
     expected.state !== undefined &&

@@ -217,6 +217,14 @@ export function resolveConfig(
         'allowed-origins, or use mode="polling" with a custom redirect URL.',
     );
   }
+  if (
+    mode === 'server' &&
+    (!urlEndpoint || preset.completion !== 'code' || preset.defaultMode === 'landing')
+  ) {
+    invalid(
+      'mode="server" needs url-endpoint (your createServerFlow route) and a code provider: generic, hcss or healthtap.',
+    );
+  }
   if (options.landingPath !== undefined && !options.landingPath.startsWith('/')) {
     invalid('landing-path must start with /.');
   }
@@ -242,7 +250,8 @@ export function resolveConfig(
     popupWidth,
     popupHeight,
     pkce: pkceOption === 's256' && preset.completion === 'code',
-    fallback,
+    // a server-completed flow ends at the server's route: it cannot continue as a redirect
+    fallback: mode === 'server' ? 'none' : fallback,
     extraParams: { ...options.extraParams },
     landingPath: options.landingPath,
   };

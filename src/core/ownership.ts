@@ -16,6 +16,9 @@
  *      navigated to the callback page has none; another tab's flow has another) — or, without a
  *      key, it carries this attempt's `state`. A stateless answer (a b.well `status_code`, an
  *      `error=` without state) with no key of ours is never ours: not "the only pending flow".
+ *   3b. Server-completed (`mode="server"`): only the partner server's answer to this attempt's
+ *      flow id (a per-flow secret the server minted and only this element holds) counts; nothing
+ *      the browser delivers does (`judgeCallback` ignores it).
  *
  * An answer in this page's own URL is claimed by one element at most (`claimReturn`):
  *   4. Redirect return: this tab's pending flow (in `sessionStorage`, so bound to the tab) is for
@@ -46,6 +49,7 @@ export interface AttemptBinding {
 export type Arrival =
   | { readonly via: 'message'; readonly origin: string; readonly fromPopup: boolean }
   | { readonly via: 'popup-url' }
+  | { readonly via: 'server' }
   | {
       readonly via: 'broadcast';
       readonly key: string | undefined;
@@ -57,6 +61,7 @@ export function isOurs(arrival: Arrival, attempt: AttemptBinding): boolean {
     case 'message':
       return attempt.allowedOrigins.includes(arrival.origin) && arrival.fromPopup;
     case 'popup-url':
+    case 'server':
       return true;
     case 'broadcast':
       if (arrival.key !== undefined) return sameState(attempt.key, arrival.key);

@@ -66,6 +66,7 @@ export async function prepareRequest(
 
   let raw: string;
   let endpointState: string | undefined;
+  let flow: string | undefined;
   if (config.resolveUrl) {
     const signal = context.signal ?? new AbortController().signal;
     raw = await untilAborted(Promise.resolve(config.resolveUrl({ signal })), context.signal);
@@ -84,6 +85,7 @@ export async function prepareRequest(
     });
     raw = answer.url;
     endpointState = answer.state;
+    flow = answer.flow;
   } else if (config.authorizeUrl) {
     raw = config.authorizeUrl;
   } else {
@@ -96,6 +98,12 @@ export async function prepareRequest(
       'invalid_config',
       'The URL to open must be https: (http: on localhost).',
     );
+  }
+  if (config.mode === 'server') {
+    // the partner server owns state and PKCE; the element holds only the flow id
+    if (!flow)
+      throw new ConnectError('invalid_config', 'url-endpoint gave no flow (mode="server").');
+    return { url: safe.toString(), expectation: { completion: 'server', flow } };
   }
   if (!code) {
     return {

@@ -81,6 +81,17 @@ export const exchangeResponseSchema = z.custom<Record<string, unknown>>(
 export const urlEndpointResponseSchema = z.object({
   url: z.string().check(z.minLength(1)),
   state: z.optional(param),
+  /** `mode="server"`: the flow id, to ask the server for the outcome. */
+  flow: z.optional(param),
+});
+
+/** A `createServerFlow` answer to the element's `{ flow }` poll. */
+export const serverResultSchema = z.object({
+  status: z.literal(['pending', 'connected', 'failed', 'abandoned']),
+  result: z.optional(exchangeResponseSchema),
+  failure: z.optional(param),
+  message: z.optional(z.string().check(z.maxLength(1000))),
+  error: z.optional(param),
 });
 
 /** The pending redirect flow kept in sessionStorage (one per tab: a tab leaves for one provider). */

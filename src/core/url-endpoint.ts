@@ -9,7 +9,7 @@ import { urlEndpointResponseSchema } from './schemas.js';
  */
 export function fetchUrlFromEndpoint(
   request: EndpointRequest,
-): Promise<{ url: string; state?: string | undefined }> {
+): Promise<{ url: string; state?: string | undefined; flow?: string | undefined }> {
   return untilAborted(ask(request), request.signal);
 }
 
@@ -21,7 +21,9 @@ interface EndpointRequest {
   readonly signal?: AbortSignal;
 }
 
-async function ask(request: EndpointRequest): Promise<{ url: string; state?: string | undefined }> {
+async function ask(
+  request: EndpointRequest,
+): Promise<{ url: string; state?: string | undefined; flow?: string | undefined }> {
   let response: Response;
   try {
     response = await request.fetch(request.url, {

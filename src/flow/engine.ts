@@ -23,6 +23,7 @@ const runners: Readonly<Record<Mode, Runner>> = {
   polling: popupRunner,
   redirect: redirectRunner,
   landing: landingRunner,
+  server: popupRunner,
 };
 
 /** Runs a flow whose options were checked, and whose popup (if any) opened, in the click. */
@@ -62,7 +63,6 @@ export function finishAnswer(
 }
 
 interface ScopedRun extends FlowRun {
-  readonly fetch: FetchLike;
   /** Ends the flow with `promise`, or earlier with its deadline / cancel; then tears it all down. */
   settle(promise: Promise<ConnectResult>): Promise<ConnectResult>;
 }
@@ -131,6 +131,8 @@ function flowRun(
 /** Hands the completion to the partner backend (`exchange-url`), within the flow's deadline. */
 async function finish(run: ScopedRun, completion: Completion): Promise<ConnectResult> {
   const { config } = run;
+  // server-completed: the partner server redeemed the code already; this is its answer
+  if ('result' in completion) return { provider: config.provider, result: completion.result };
   if (!config.exchangeUrl) return { provider: config.provider, result: { ...completion } };
   run.phase('exchanging');
   const result = await postExchange({

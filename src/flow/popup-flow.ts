@@ -4,6 +4,7 @@ import { ConnectError, toConnectError } from '../core/errors.js';
 import { isOurs, type Arrival } from '../core/ownership.js';
 import { channelName, FLOW_KEY_ITEM } from '../core/protocol.js';
 import { randomToken } from '../core/random.js';
+import { abandonServerFlow, pollServerResult } from '../core/server-result.js';
 import { parseWindowMessage, type ParsedMessage } from '../core/schemas.js';
 import { acknowledge, dismiss, listenOnChannel } from './channel.js';
 import { childController, every, listen } from './lifetime.js';
@@ -180,12 +181,38 @@ export class PopupFlow implements Started {
         navigatePopup(popup, prepared.url);
         attempt.navigated = true;
         this.run.phase('waiting');
+        if (prepared.expectation.flow) this.awaitServer(attempt, prepared.expectation.flow);
       },
       (error: unknown) => {
         if (!attempt.scope.signal.aborted) this.settle(toConnectError(error));
       },
     );
     return attempt;
+  }
+
+  /** `mode="server"`: the outcome comes from the partner server, asked with the flow id. */
+  private awaitServer(attempt: Attempt, flow: string): void {
+    pollServerResult({ ...this.serverRoute(flow), signal: attempt.scope.signal }).then(
+      (completion) => {
+        if (!this.owns({ via: 'server' }, attempt)) return;
+        attempt.taken = true;
+        this.settle(completion);
+      },
+      (error: unknown) => {
+        if (this.owns({ via: 'server' }, attempt)) this.settle(toConnectError(error));
+      },
+    );
+  }
+
+  private serverRoute(flow: string) {
+    const { config, fetch } = this.run;
+    return {
+      fetch,
+      url: config.urlEndpoint ?? '',
+      flow,
+      credentials: config.exchangeCredentials,
+      headers: config.exchangeHeaders,
+    };
   }
 
   private owns(arrival: Arrival, attempt = this.attempt): boolean {
@@ -220,6 +247,8 @@ export class PopupFlow implements Started {
     closePopup(attempt.popup);
     if (attempt.navigated && !attempt.taken) {
       dismiss(this.run.window, channelName(attempt.key), attempt.key);
+      const flow = attempt.expectation?.flow;
+      if (flow) abandonServerFlow(this.serverRoute(flow)); // its redirect will be refused
     }
   }
 

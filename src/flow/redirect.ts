@@ -34,6 +34,8 @@ export const redirectRunner: Runner = {
         );
       }
       const { state, codeVerifier, redirectUri, completion: kind } = prepared.expectation;
+      if (kind === 'server')
+        throw new ConnectError('invalid_config', 'mode="server" opens a popup.');
       const pending: PendingFlow = {
         v: 2,
         provider: config.provider,

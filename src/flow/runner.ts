@@ -1,6 +1,7 @@
 import type { Completion } from '../core/completion.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { ConnectError } from '../core/errors.js';
+import type { FetchLike } from '../core/exchange.js';
 import type { PreparedRequest } from '../core/request.js';
 import type { UrlAnswer } from './url-answer.js';
 
@@ -27,6 +28,8 @@ export interface FlowRun {
    * hangs on it.
    */
   readonly signal: AbortSignal;
+  /** `fetch` for the partner backend (the option, else the window's). */
+  readonly fetch: FetchLike;
   /** A fresh request for one attempt: URL, `state`, PKCE pair (or the partner backend's URL). */
   prepare(): Promise<PreparedRequest>;
   phase(phase: FlowPhase): void;

@@ -59,6 +59,7 @@ const GESTURES: Readonly<Record<Mode, (config: ResolvedConfig, win: Window) => G
   popup: openBlank,
   polling: openBlank,
   redirect: () => ({ at: Date.now() }),
+  server: openBlank,
   landing: (config, win) => ({
     at: Date.now(),
     answer: takeAnswer(win, { provider: config.provider, mode: 'landing' }),
@@ -84,7 +85,7 @@ export function startFlow(options: ConnectOptions, context: FlowContext = {}): F
     return failedHandle(providerOf(options), error);
   }
   const gesture = GESTURES[config.mode](config, win);
-  return fromEngine(config.provider, gesture.popup, (e) =>
+  return fromEngine(win, config.provider, gesture.popup, (e) =>
     e.runFlow(config, options, context, win, gesture),
   );
 }
@@ -121,26 +122,34 @@ export function resumeFlow(
   } catch (error) {
     return failedHandle(provider, error);
   }
-  return fromEngine(provider, undefined, (e) =>
+  return fromEngine(win, provider, undefined, (e) =>
     e.finishAnswer(config, options, context, win, answer, at),
   );
 }
 
-/** A handle whose flow runs in the engine chunk, once loaded. */
+/**
+ * A handle whose flow runs in the engine chunk, once loaded. Until then the popup opened in the
+ * click is this function's: closed if the engine cannot load, or if the page leaves first.
+ */
 function fromEngine(
+  win: Window,
   provider: ProviderId,
   popup: Window | null | undefined,
   run: (engine: Engine) => FlowHandle,
 ): FlowHandle {
   let reopen: () => boolean = () => false;
+  const leave = () => popup?.close();
+  if (popup) win.addEventListener('pagehide', leave);
   const result = preloadFlow().then(
     (engine) => {
+      win.removeEventListener('pagehide', leave);
       const handle = run(engine);
       reopen = handle.reopen;
       return handle.result;
     },
     (error: unknown) => {
-      popup?.close(); // the engine could not load: nothing will use the popup
+      win.removeEventListener('pagehide', leave);
+      leave(); // the engine could not load: nothing will use the popup
       throw toConnectError(error);
     },
   );

@@ -5,12 +5,14 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mockOAuth } from './mock-oauth.mjs';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript' };
 
 function staticServer(rootDir) {
   const server = http.createServer(async (req, res) => {
     const { pathname, searchParams } = new URL(req.url, 'http://x');
+    if (mockOAuth(req, res, pathname, searchParams)) return;
     // ?slow=<ms>: a provider page that is slow to answer (COOP then arrives late).
     const slow = Number(searchParams.get('slow') || 0);
     if (slow) await new Promise((resolve) => setTimeout(resolve, Math.min(slow, 30000)));
@@ -32,9 +34,11 @@ function staticServer(rootDir) {
   return server;
 }
 
+/** The extra origins, once the plugin has started them (the server-flow middleware needs them). */
+const origins = {};
+
 export function originsPlugin({ root = 'test/fixtures/provider' } = {}) {
   const servers = [];
-  const origins = {};
   return {
     name: 'oauth-connect-origins',
     async serverStart() {
@@ -136,5 +140,79 @@ export function backendMiddleware() {
         echo: body,
       });
     }
+  };
+}
+
+/**
+ * The server half's server-completed flow (`createServerFlow`, from the published build: `npm run
+ * build` first), mounted at /api/server-flow on the test page's origin, against the mock provider
+ * (test/support/mock-oauth.mjs). `?coop=1&delay=<ms>` in a test's authorize URL are passed on.
+ */
+export function serverFlowMiddleware() {
+  let listener;
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/api/server-flow')) return next();
+    if (!listener) {
+      const { createServerFlow, memoryStore } = await import('../../dist/server.js');
+      const store = memoryStore(); // shared, as instances behind a load balancer share Redis
+      const redirectUri = `${ctx.origin}/api/server-flow`;
+      const hcss = (query) => ({
+        clientId: 'server-client',
+        clientSecret: 'server-secret',
+        scope: 'openid timecards:read',
+        redirectUris: [redirectUri],
+        authorizeUrl: `${origins.provider}/oauth/authorize${query}`,
+        tokenUrl: `${origins.provider}/oauth/token`,
+      });
+      const variants = {
+        plain: '?',
+        coop: '?coop=1&delay=1500&',
+        slow: '?coop=1&delay=3000&',
+        deny: '?deny=1&',
+      };
+      const flows = new Map();
+      const flowFor = (variant, tag) => {
+        const key = `${variant}:${tag}`;
+        if (!flows.has(key)) {
+          flows.set(
+            key,
+            createServerFlow({
+              providers: { hcss: hcss(`${variants[variant] ?? '?'}tag=${tag}`) },
+              redirectUri,
+              store,
+              pollWindow: 2000,
+              storeCredentials: ({ details }) => ({
+                connected: true,
+                companyId: details.companyId,
+              }),
+            }),
+          );
+        }
+        return flows.get(key);
+      };
+      // one route; the element's url-endpoint query (?v=coop&tag=t1) picks the provider page it
+      // starts with (and tags its codes in the provider's log); the provider's redirect (no query
+      // of ours) is finished by any handler: they share the store
+      listener = (request) => {
+        const q = new URL(request.url).searchParams;
+        return flowFor(q.get('v') ?? 'plain', q.get('tag') ?? 'none')(request);
+      };
+    }
+    // Koa → fetch-style Request → Response → Koa
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const response = await listener(
+      new Request(ctx.href, {
+        method: ctx.method,
+        headers: Object.entries(ctx.headers).flatMap(([k, v]) =>
+          (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)]),
+        ),
+        ...(ctx.method === 'GET' || ctx.method === 'HEAD' ? {} : { body }),
+      }),
+    );
+    ctx.status = response.status;
+    for (const [k, v] of response.headers) ctx.set(k, v);
+    ctx.body = Buffer.from(await response.arrayBuffer());
   };
 }

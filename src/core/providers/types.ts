@@ -3,7 +3,7 @@ export const PROVIDER_IDS = ['bwell', 'hcss', 'healthtap', 'hint', 'generic'] as
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /** How a flow runs; see the README for when to pick which. */
-export const MODES = ['popup', 'polling', 'redirect', 'landing'] as const;
+export const MODES = ['popup', 'polling', 'redirect', 'landing', 'server'] as const;
 export type Mode = (typeof MODES)[number];
 
 /**
