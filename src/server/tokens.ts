@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
-/** An OAuth 2.0 token response (RFC 6749 §5.1): at least a string `access_token`. */
+/**
+ * An OAuth 2.0 token response (RFC 6749 §5.1): a string `access_token`; the rest is kept as the
+ * provider sent it (providers differ: `expires_in` as a string, `refresh_token: null`, extra fields).
+ */
 export const tokenResponseSchema = z
   .object({
     access_token: z.string().min(1),
     token_type: z.string().optional(),
-    expires_in: z.number().nullable().optional(),
-    refresh_token: z.string().nullable().optional(),
-    scope: z.string().optional(),
     id_token: z.string().optional(),
   })
   .passthrough();

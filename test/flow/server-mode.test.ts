@@ -146,3 +146,25 @@ describe('an element in a cross-site iframe (storage partitioned), its popup sev
     expect(done['status']).to.equal('timeout');
   });
 });
+
+describe('createExchangeHandler behind the element’s exchange-url', () => {
+  it('popup mode: the element’s code is redeemed with the client secret and PKCE; no token reaches the page', async () => {
+    const { provider } = await origins();
+    const tag = uid();
+    const r = await outcome(
+      startFlow({
+        provider: 'generic',
+        authorizeUrl: `${provider}/oauth/authorize?tag=${tag}`,
+        clientId: 'server-client',
+        redirectUri: `${location.origin}/test/fixtures/callback.html`,
+        exchangeUrl: '/api/exchange-handler',
+      }).result,
+    );
+    expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+    if (r.ok) expect(r.value.result).to.deep.equal({ connected: true, stored: true });
+    const sent = await tokenLog(tag);
+    expect(sent).to.have.length(1);
+    expect(sent[0]!.form['client_secret']).to.equal('server-secret');
+    expect(sent[0]!.form['code_verifier']).to.match(/^[A-Za-z0-9_-]{64}$/);
+  });
+});

@@ -138,6 +138,33 @@ describe('generic: RFC 6749 §4.1.3 token request', () => {
   }
 });
 
+describe('token responses as real providers send them', () => {
+  it('expires_in as a string, refresh_token null, extra fields: accepted, kept for storeCredentials', async () => {
+    reply = () => [
+      200,
+      {
+        access_token: ACCESS,
+        token_type: 'bearer',
+        expires_in: '3600',
+        refresh_token: null,
+        ext: { a: 1 },
+      },
+    ];
+    let args;
+    await withPartner(
+      {
+        providers: {
+          generic: { tokenUrl: `${provider.url}/token`, clientId: 'c', redirectUris: [CB] },
+        },
+        storeCredentials: (a) => void (args = a),
+      },
+      async (p) => assert.equal((await p.post(codeBody('generic'))).status, 200),
+    );
+    assert.equal(args.tokens.expires_in, '3600');
+    assert.deepEqual(args.tokens.ext, { a: 1 });
+  });
+});
+
 describe('hcss', () => {
   it('form-encoded with PKCE; the token’s CompanyId claim reaches storeCredentials', async () => {
     provider.seen.length = 0;

@@ -151,9 +151,28 @@ export function backendMiddleware() {
 export function serverFlowMiddleware() {
   let listener;
   return async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/server-flow')) return next();
+    if (!ctx.path.startsWith('/api/server-flow') && !ctx.path.startsWith('/api/exchange-handler')) {
+      return next();
+    }
     if (!listener) {
-      const { createServerFlow, memoryStore } = await import('../../dist/server.js');
+      const { createExchangeHandler, createServerFlow, memoryStore } =
+        await import('../../dist/server.js');
+      // the exchange handler, as a partner configures it, behind the element's exchange-url
+      const exchange = createExchangeHandler({
+        providers: {
+          generic: {
+            tokenUrl: `${origins.provider}/oauth/token`,
+            clientId: 'server-client',
+            clientSecret: 'server-secret',
+            clientAuth: 'client_secret_post',
+            redirectUris: [`${ctx.origin}/test/fixtures/callback.html`],
+          },
+        },
+        storeCredentials: ({ tokens }) => ({
+          connected: true,
+          stored: Boolean(tokens?.access_token),
+        }),
+      });
       const store = memoryStore(); // shared, as instances behind a load balancer share Redis
       const redirectUri = `${ctx.origin}/api/server-flow`;
       const hcss = (query) => ({
@@ -194,7 +213,9 @@ export function serverFlowMiddleware() {
       // starts with (and tags its codes in the provider's log); the provider's redirect (no query
       // of ours) is finished by any handler: they share the store
       listener = (request) => {
-        const q = new URL(request.url).searchParams;
+        const url = new URL(request.url);
+        if (url.pathname.startsWith('/api/exchange-handler')) return exchange(request);
+        const q = url.searchParams;
         return flowFor(q.get('v') ?? 'plain', q.get('tag') ?? 'none')(request);
       };
     }
