@@ -84,6 +84,29 @@ describe('mode="server": completion through the server half', () => {
     expect(await tokenLog(tag)).to.have.length(0);
   });
 
+  it('a forged or replayed redirect to the server route is refused (a 400 page), nothing redeemed', async () => {
+    const tag = uid();
+    for (const query of ['code=X&state=forged', 'code=X', 'error=access_denied']) {
+      const r = await fetch(`/api/server-flow?v=plain&tag=${tag}&${query}`);
+      expect(r.status).to.equal(400);
+      expect(await r.text()).to.contain('no longer valid');
+    }
+    // a real flow's state, used twice
+    const start = await (
+      await fetch(`/api/server-flow?tag=${tag}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'hcss' }),
+      })
+    ).json();
+    const state = new URL(start.url).searchParams.get('state');
+    const first = await fetch(`/api/server-flow?error=access_denied&state=${state}`);
+    expect(first.status).to.equal(200);
+    const again = await fetch(`/api/server-flow?code=X&state=${state}`);
+    expect(again.status).to.equal(400);
+    expect(await tokenLog(tag)).to.have.length(0);
+  });
+
   it('invalid: mode="server" without url-endpoint, or for a provider with no code → invalid_config', async () => {
     for (const options of [
       { provider: 'hcss', mode: 'server' },
