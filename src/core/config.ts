@@ -219,7 +219,7 @@ export function resolveConfig(
   }
   if (
     mode === 'server' &&
-    (!urlEndpoint || preset.completion !== 'code' || preset.defaultMode === 'landing')
+    (!urlEndpoint || resolveUrl || preset.completion !== 'code' || preset.defaultMode === 'landing')
   ) {
     invalid(
       'mode="server" needs url-endpoint (your createServerFlow route) and a code provider: generic, hcss or healthtap.',

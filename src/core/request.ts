@@ -81,6 +81,10 @@ export async function prepareRequest(
         provider: config.provider,
         ...(config.connectionId ? { connectionId: config.connectionId } : {}),
       },
+      // the same credentials and headers as the exchange (and the server flow's polls): your
+      // session, your CSRF header
+      credentials: config.exchangeCredentials,
+      headers: config.exchangeHeaders,
       ...(context.signal ? { signal: context.signal } : {}),
     });
     raw = answer.url;

@@ -22,15 +22,17 @@ export interface ServerPoll {
 /** Resolves with what the server answered for a connected flow, or rejects with its failure. */
 export async function pollServerResult(poll: ServerPoll): Promise<ServerCompletion> {
   for (let failures = 0; ;) {
-    let response: Response;
+    const asked = Date.now();
+    let response: Response | undefined;
     try {
       response = await poll.fetch(poll.url, request(poll, { flow: poll.flow }));
-    } catch (cause) {
+    } catch {
       if (poll.signal.aborted) throw poll.signal.reason;
-      // the network blinked (a phone between networks): ask again, a little later each time
-      if (++failures > 20)
-        throw new ConnectError('error', 'The server could not be reached.', { cause });
-      await wait(Math.min(5000, 250 * failures), poll.signal);
+    }
+    if (!response || response.status >= 500) {
+      // the network blinked (a phone between networks), or a proxy or a deploy answered 5xx: ask
+      // again, a little later each time (the flow's deadline still ends it)
+      await wait(Math.min(5000, 250 * ++failures), poll.signal);
       continue;
     }
     failures = 0;
@@ -40,14 +42,17 @@ export async function pollServerResult(poll: ServerPoll): Promise<ServerCompleti
     }
     const { status, result, failure, message, error } = answer.data;
     if (status === 'connected') return { result: result ?? { connected: true } };
-    if (status === 'failed' || status === 'abandoned') {
-      const known = (FAILURE_STATUSES as readonly string[]).includes(failure ?? '');
-      throw new ConnectError(
-        known ? (failure as FailureStatus) : 'error',
-        message ?? 'The connection did not complete.',
-        error ? { error } : {},
-      );
+    if (status === 'pending') {
+      // a server that answers at once (no long-poll) is asked at most twice a second
+      await wait(Math.max(0, 500 - (Date.now() - asked)), poll.signal);
+      continue;
     }
+    const known = (FAILURE_STATUSES as readonly string[]).includes(failure ?? '');
+    throw new ConnectError(
+      known ? (failure as FailureStatus) : 'error',
+      message ?? 'The connection did not complete.',
+      error ? { error } : {},
+    );
   }
 }
 

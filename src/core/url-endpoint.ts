@@ -18,6 +18,7 @@ interface EndpointRequest {
   readonly url: string;
   readonly body: Readonly<Record<string, unknown>>;
   readonly credentials?: RequestCredentials;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -29,7 +30,11 @@ async function ask(
     response = await request.fetch(request.url, {
       method: 'POST',
       credentials: request.credentials ?? 'same-origin',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        ...request.headers,
+      },
       body: JSON.stringify(request.body),
       ...(request.signal ? { signal: request.signal } : {}),
     });

@@ -20,3 +20,33 @@ export function json(status: number, body: unknown): Response {
 export function errorResponse(error: HttpError): Response {
   return json(error.status, { error: error.error, error_description: error.description });
 }
+
+/**
+ * The request's body as text, refused (413) beyond `max` bytes — by its Content-Length before
+ * reading, and while reading for a body that did not say.
+ */
+export async function readLimited(request: Request, max: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, 'invalid_request', 'The body is too large.');
+  if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      void reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

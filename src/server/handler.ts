@@ -8,9 +8,10 @@
  */
 import { z } from 'zod';
 import { bwellOauthUrl } from './bwell.js';
-import { errorResponse, HttpError, json } from './errors.js';
+import { errorResponse, HttpError, json, readLimited } from './errors.js';
 import type { Fetch, Outbound } from './outbound.js';
 import {
+  checkProviders,
   notConfigured,
   redeemFor,
   type ProviderName,
@@ -46,6 +47,8 @@ export interface ExchangeHandlerOptions {
   readonly timeout?: number;
   /** Injected `fetch` for the provider calls (tests, proxies). */
   readonly fetch?: Fetch;
+  /** Sees what went wrong inside (a `storeCredentials` that threw): the browser gets a 500. */
+  readonly onError?: ((error: unknown, request: Request) => void) | undefined;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -76,6 +79,7 @@ const body = z.union([codeBody, statusBody, urlBody]);
 export function createExchangeHandler(
   options: ExchangeHandlerOptions,
 ): (request: Request) => Promise<Response> {
+  checkProviders(options.providers);
   const out: Outbound = {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     timeout: options.timeout ?? 10_000,
@@ -99,6 +103,7 @@ export function createExchangeHandler(
       if (!providers.bwell) throw notConfigured('bwell');
       return json(200, await bwellOauthUrl(providers.bwell, parsed.connectionId, request, out));
     } catch (error) {
+      if (!(error instanceof HttpError)) options.onError?.(error, request);
       return errorResponse(
         error instanceof HttpError
           ? error
@@ -114,8 +119,7 @@ async function readBody(request: Request): Promise<z.infer<typeof body>> {
   if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
     throw new HttpError(415, 'invalid_request', 'Send application/json.');
   }
-  const raw = await request.text();
-  if (raw.length > MAX_BODY) throw new HttpError(413, 'invalid_request', 'The body is too large.');
+  const raw = await readLimited(request, MAX_BODY);
   let data: unknown;
   try {
     data = JSON.parse(raw);

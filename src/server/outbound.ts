@@ -51,6 +51,14 @@ export async function callProvider<T>(
   }
   if (!response.ok) {
     const refusal = providerError.safeParse(body);
+    // the provider refused this server's own client credentials: the partner's configuration is
+    // wrong, not the user's doing; the details are for the server's logs, not the page
+    if (
+      response.status === 401 ||
+      (refusal.success && ['invalid_client', 'unauthorized_client'].includes(refusal.data.error))
+    ) {
+      throw new HttpError(502, 'server_error', `${name} refused this server's client credentials.`);
+    }
     if (response.status >= 400 && response.status < 500 && refusal.success) {
       throw new HttpError(
         400,

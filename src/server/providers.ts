@@ -29,7 +29,10 @@ export interface GenericProvider {
   readonly tokenUrl: string;
   readonly clientId: string;
   readonly clientSecret?: string | undefined;
-  /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1); default `client_secret_post`, or `none` without a secret. */
+  /**
+   * How the client authenticates at the token endpoint (RFC 6749 §2.3.1): default
+   * `client_secret_basic` with a secret (OpenID Connect's default), `none` without one.
+   */
   readonly clientAuth?: 'client_secret_post' | 'client_secret_basic' | 'none' | undefined;
   /** The only redirect URIs the browser may claim (each exactly as registered at the provider). */
   readonly redirectUris: readonly string[];
@@ -100,6 +103,41 @@ export interface ServerProviders {
 
 export type ProviderName = keyof ServerProviders;
 
+/**
+ * Checks a partner's configuration once, when the handler is made, so a mistake fails at start-up
+ * with a clear message instead of at a user's first connection.
+ */
+export function checkProviders(providers: ServerProviders): void {
+  const fail = (message: string) => {
+    throw new TypeError(`oauth-connect/server: ${message}`);
+  };
+  const codeProviders = [
+    ['generic', providers.generic],
+    ['hcss', providers.hcss],
+    ['healthtap', providers.healthtap],
+  ] as const;
+  for (const [name, config] of codeProviders) {
+    if (!config) continue;
+    if (!config.clientId) fail(`${name}.clientId is required.`);
+    if (!Array.isArray(config.redirectUris)) fail(`${name}.redirectUris must be a list.`);
+    const auth = 'clientAuth' in config ? config.clientAuth : undefined;
+    if ((auth === 'client_secret_basic' || auth === 'client_secret_post') && !config.clientSecret) {
+      fail(`${name}.clientAuth ${auth} needs a clientSecret.`);
+    }
+  }
+  if (providers.generic && !providers.generic.tokenUrl) fail('generic.tokenUrl is required.');
+  if (providers.healthtap && !providers.healthtap.clientSecret) {
+    fail('healthtap.clientSecret (APP_SECRET) is required.');
+  }
+  if (providers.hint && !providers.hint.apiKey) fail('hint.apiKey is required.');
+  if (
+    providers.bwell &&
+    (!providers.bwell.graphqlUrl || typeof providers.bwell.userToken !== 'function')
+  ) {
+    fail('bwell needs graphqlUrl and userToken(request).');
+  }
+}
+
 export function notConfigured(provider: string): HttpError {
   return new HttpError(400, 'invalid_request', `${provider} is not configured here.`);
 }
@@ -136,7 +174,7 @@ export async function redeemGeneric(
   out: Outbound,
 ): Promise<Redeemed> {
   const redirectUri = registeredRedirect(body, config.redirectUris);
-  const auth = config.clientAuth ?? (config.clientSecret ? 'client_secret_post' : 'none');
+  const auth = config.clientAuth ?? (config.clientSecret ? 'client_secret_basic' : 'none');
   const form = new URLSearchParams({
     grant_type: 'authorization_code',
     code: body.code,
@@ -170,16 +208,19 @@ export async function redeemHcss(
   body: CodeBody,
   out: Outbound,
 ): Promise<Redeemed> {
+  // HCSS documents client_id in the form (IdentityServer): the secret goes beside it
+  const clientAuth = config.clientAuth ?? (config.clientSecret ? 'client_secret_post' : 'none');
   const { tokens } = await redeemGeneric(
     'HCSS',
-    { ...config, tokenUrl: config.tokenUrl ?? DEFAULT_URLS.hcss },
+    { ...config, clientAuth, tokenUrl: config.tokenUrl ?? DEFAULT_URLS.hcss },
     body,
     out,
   );
   // "This token will contain a CompanyId claim … store it and associate it with your user."
   const claims = jwtClaims(tokens?.access_token) ?? jwtClaims(tokens?.id_token);
   const companyId = claims?.['CompanyId'] ?? claims?.['companyId'];
-  return { tokens, details: typeof companyId === 'string' ? { companyId } : {} };
+  const known = typeof companyId === 'string' || typeof companyId === 'number';
+  return { tokens, details: known ? { companyId: String(companyId) } : {} };
 }
 
 export async function redeemHealthtap(

@@ -19,11 +19,12 @@ import { buildAuthorizeUrl } from '../core/authorize-url.js';
 import { createPkcePair } from '../core/pkce.js';
 import { randomToken } from '../core/random.js';
 import { createState, sameState } from '../core/state.js';
-import { errorResponse, HttpError, json } from './errors.js';
+import { errorResponse, HttpError, json, readLimited } from './errors.js';
 import { stored, type ExchangeHandlerOptions } from './handler.js';
 import type { Outbound } from './outbound.js';
 import {
   AUTHORIZE,
+  checkProviders,
   notConfigured,
   redeemFor,
   type ProviderName,
@@ -39,10 +40,16 @@ export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCr
   /** Where flows wait: `memoryStore()` (default, one process) or `redisStore(…)` (several). */
   readonly store?: FlowStore;
   /**
-   * The user's session id: a flow started in one session is finished and read only by it. Without
-   * it, the flow id (256 random bits, known to the element) is the only binding.
+   * Who the signed-in user is, as a stable id — from your session cookie on the provider's redirect
+   * (a top-level navigation to your origin) and from whatever the element sends on its own
+   * requests (the same cookie, or an `exchangeHeaders` header where cookies are partitioned, in a
+   * cross-site iframe). Required: a flow started by one user is finished and read only by that
+   * user, so nobody can make a victim's browser finish a flow of theirs (login CSRF). A request
+   * without a user is refused (401).
    */
-  readonly session?: (request: Request) => string | undefined | Promise<string | undefined>;
+  readonly session: (request: Request) => string | undefined | Promise<string | undefined>;
+  /** Sees what went wrong inside (a `storeCredentials` that threw, a store that failed). */
+  readonly onError?: ((error: unknown, request: Request) => void) | undefined;
   /** ms a flow may take, from start to its result being read; default 300000. */
   readonly timeout?: number;
   /** ms a result poll is held open before answering `pending`; default 20000. */
@@ -56,12 +63,18 @@ interface Pending {
   readonly flow: string;
   readonly provider: ProviderName;
   readonly verifier?: string | undefined;
-  readonly session?: string | undefined;
+  readonly session: string;
 }
 
 interface Owner {
   readonly state: string;
-  readonly session?: string | undefined;
+  readonly session: string;
+}
+
+/** A flow's outcome, kept for its owner until the flow expires (a dropped poll can ask again). */
+interface Outcome {
+  readonly session: string;
+  readonly outcome: Record<string, unknown>;
 }
 
 const start = z.object({ provider: z.enum(['generic', 'hcss', 'healthtap']) }).passthrough();
@@ -76,6 +89,10 @@ const CLOSE_SCRIPT_HASH = 'sha256-jqxtvDkBbRAl9Hpqv68WdNOieepg8tJSYu1xIy7zT34=';
 export function createServerFlow(
   options: ServerFlowOptions,
 ): (request: Request) => Promise<Response> {
+  checkProviders(options.providers);
+  if (typeof options.session !== 'function') {
+    throw new TypeError('oauth-connect/server: createServerFlow needs session(request).');
+  }
   const store = options.store ?? memoryStore();
   const timeout = options.timeout ?? 300_000;
   const pollWindow = options.pollWindow ?? 20_000;
@@ -83,9 +100,11 @@ export function createServerFlow(
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     timeout: options.providerTimeout ?? 10_000,
   };
-  const sessionOf = async (request: Request) => (await options.session?.(request)) || undefined;
-  const sameSession = (kept: string | undefined, now: string | undefined) =>
-    kept === undefined ? now === undefined : sameState(kept, now);
+  const sessionOf = async (request: Request): Promise<string> => {
+    const user = await options.session(request);
+    if (!user) throw new HttpError(401, 'unauthorized', 'Sign in first.');
+    return user;
+  };
 
   async function begin(request: Request, provider: ProviderName): Promise<Response> {
     const config = options.providers[provider as 'generic' | 'hcss' | 'healthtap'];
@@ -119,14 +138,24 @@ export function createServerFlow(
     const raw = state ? await store.take(`pending:${state}`) : undefined;
     if (!state || !raw) return page(400, 'This sign-in link is no longer valid.');
     const pending = JSON.parse(raw) as Pending;
-    if (!sameSession(pending.session, await sessionOf(request))) {
+    const keep = (outcome: Record<string, unknown>) =>
+      store.put(
+        `result:${pending.flow}`,
+        JSON.stringify({ session: pending.session, outcome } satisfies Outcome),
+        timeout,
+      );
+    const user = await options.session(request);
+    if (!user || !sameState(pending.session, user)) {
+      // someone else's sign-in (a link an attacker made another user open): refused, and the
+      // flow's own element is told, so it does not wait out its timeout
+      await keep(failed('unauthorized', 'This sign-in was finished in another session.'));
       return page(403, 'This sign-in belongs to another session.');
     }
     const error = query.get('error');
     const code = query.get('code');
-    let result: Record<string, unknown>;
+    let outcome: Record<string, unknown>;
     if (error || !code) {
-      result = failed(
+      outcome = failed(
         error === 'access_denied' ? 'cancelled' : 'error',
         query.get('error_description')?.slice(0, 500) ||
           (error === 'access_denied' ? 'Access was denied.' : 'The provider reported an error.'),
@@ -145,73 +174,80 @@ export function createServerFlow(
           body,
           out,
         );
-        result = {
-          status: 'connected',
-          result: await stored(
-            options,
-            pending.provider,
-            redeemed,
-            { provider: pending.provider },
-            request,
-          ),
-        };
+        const result = await stored(
+          options,
+          pending.provider,
+          redeemed,
+          { provider: pending.provider },
+          request,
+        );
+        outcome = { status: 'connected', result };
       } catch (cause) {
+        if (!(cause instanceof HttpError)) options.onError?.(cause, request);
         const e = cause instanceof HttpError ? cause : undefined;
-        result = failed(
+        outcome = failed(
           'exchange_failed',
           e?.description ?? 'The connection could not be stored.',
           e?.error ?? 'server_error',
         );
       }
     }
-    await store.put(`result:${pending.flow}`, JSON.stringify(result), timeout);
+    await keep(outcome);
     return page(
       200,
-      result['status'] === 'connected'
+      outcome['status'] === 'connected'
         ? 'Connected. You can close this window.'
         : 'The connection did not complete. You can close this window.',
     );
   }
 
-  /** The element asks for its flow's outcome (held up to `pollWindow`), or gives it up. */
+  /**
+   * The element asks for its flow's outcome (held up to `pollWindow`), or gives it up. The outcome
+   * stays readable by its owner until the flow expires: a poll that was cut off can ask again.
+   */
   async function outcome(request: Request, flow: string, abandon: boolean): Promise<Response> {
-    const raw = await store.get(`owner:${flow}`);
-    if (!raw)
-      return json(200, failed('expired', 'The connection took too long; please start again.'));
-    const owner = JSON.parse(raw) as Owner;
-    if (!sameSession(owner.session, await sessionOf(request))) {
-      throw new HttpError(403, 'access_denied', 'This flow belongs to another session.');
-    }
+    const user = await sessionOf(request);
+    const mine = (raw: string | undefined) => {
+      if (raw === undefined) return undefined;
+      const entry = JSON.parse(raw) as { session: string };
+      if (!sameState(entry.session, user)) {
+        throw new HttpError(403, 'access_denied', 'This flow belongs to another session.');
+      }
+      return entry;
+    };
+    const owner = mine(await store.get(`owner:${flow}`)) as Owner | undefined;
     if (abandon) {
-      await store.delete(`pending:${owner.state}`);
+      if (owner) await store.delete(`pending:${owner.state}`);
       await store.delete(`owner:${flow}`);
       await store.delete(`result:${flow}`);
       return json(200, { status: 'abandoned' });
     }
     const until = Date.now() + pollWindow;
     for (;;) {
-      const result = await store.take(`result:${flow}`);
-      if (result) {
-        await store.delete(`owner:${flow}`);
-        return new Response(result, {
-          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-        });
+      const kept = mine(await store.get(`result:${flow}`)) as Outcome | undefined;
+      if (kept) return json(200, kept.outcome);
+      if (!owner) {
+        return json(200, failed('expired', 'The connection took too long; please start again.'));
       }
       if (Date.now() >= until || request.signal.aborted) return json(200, { status: 'pending' });
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
   return async (request) => {
     try {
       const url = new URL(request.url);
-      if (request.method === 'GET') return await callback(request, url.searchParams);
+      if (request.method === 'GET') {
+        return await callback(request, url.searchParams).catch((error: unknown) => {
+          options.onError?.(error, request);
+          return page(500, 'The connection could not be completed. Please try again.');
+        });
+      }
       if (request.method !== 'POST') throw new HttpError(405, 'invalid_request', 'Use POST.');
       if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
         throw new HttpError(415, 'invalid_request', 'Send application/json.');
       }
-      const raw = await request.text();
-      if (raw.length > 4096) throw new HttpError(413, 'invalid_request', 'The body is too large.');
+      const raw = await readLimited(request, 4096);
       let data: unknown;
       try {
         data = JSON.parse(raw);

@@ -12,9 +12,14 @@ export interface FlowStore {
   delete(key: string): Promise<void>;
 }
 
-/** In memory, for one process (tests, a single instance). Expired entries are swept as it goes. */
-export function memoryStore(): FlowStore {
+/**
+ * In memory, for one process (tests, a single instance). Expired entries are swept at most every
+ * few seconds; past `maxEntries` (default 100000) new flows are refused rather than letting memory
+ * grow without bound.
+ */
+export function memoryStore({ maxEntries = 100_000 } = {}): FlowStore {
   const entries = new Map<string, { value: string; expires: number }>();
+  let swept = 0;
   const live = (key: string) => {
     const entry = entries.get(key);
     if (entry && entry.expires <= Date.now()) entries.delete(key);
@@ -26,7 +31,13 @@ export function memoryStore(): FlowStore {
   };
   return {
     async put(key, value, ttlMs) {
-      if (entries.size > 1000) sweep();
+      if (Date.now() - swept > 5000) {
+        swept = Date.now();
+        sweep();
+      }
+      if (entries.size >= maxEntries && !entries.has(key)) {
+        throw new Error('oauth-connect memoryStore is full');
+      }
       entries.set(key, { value, expires: Date.now() + ttlMs });
     },
     async get(key) {

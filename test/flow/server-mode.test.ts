@@ -13,6 +13,9 @@ import '../../src/index.js';
 import { origins, outcome, sleep, uid, until, useOpenSpy } from '../support/helpers.js';
 
 const spy = useOpenSpy();
+// the signed-in user, as the server flow's session(request) reads it (test/support/servers.mjs)
+before(() => (document.cookie = 'test-user=alice; path=/; SameSite=Lax'));
+after(() => (document.cookie = 'test-user=; path=/; max-age=0'));
 
 /** Options for a server-completed flow; `tag` marks its codes in the provider's token log. */
 const server = (variant = 'plain', tag = uid()): ConnectOptions => ({
@@ -148,7 +151,11 @@ describe('an element in a cross-site iframe (storage partitioned), its popup sev
 
   it('mode="server" connects', async function () {
     this.timeout(20000);
-    const done = await embedded(server('coop'), 10000);
+    // cookies are partitioned in the frame: it names its user with a header of the partner's own
+    const done = await embedded(
+      { ...server('coop'), exchangeHeaders: { 'x-test-user': 'alice' } },
+      10000,
+    );
     expect(done['type'], JSON.stringify(done)).to.equal('connected');
     expect(done['result']).to.deep.equal({ connected: true, companyId: 'company-99' });
   });
@@ -167,6 +174,19 @@ describe('an element in a cross-site iframe (storage partitioned), its popup sev
     );
     expect(done['type']).to.equal('failed');
     expect(done['status']).to.equal('timeout');
+  });
+});
+
+describe('mode="server" and the user', () => {
+  it('signed out: the flow does not start (401 → error), the blank popup is closed', async () => {
+    document.cookie = 'test-user=; path=/; max-age=0';
+    try {
+      const r = await outcome(startFlow(server()).result);
+      expect(r.ok ? 'connected' : r.error.status).to.equal('error');
+      await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
+    } finally {
+      document.cookie = 'test-user=alice; path=/; SameSite=Lax';
+    }
   });
 });
 

@@ -408,6 +408,41 @@ describe('refusals and failures', () => {
     });
   }
 
+  for (const [name, answer] of [
+    [
+      'invalid_client',
+      () => [400, { error: 'invalid_client', error_description: 'secret: hunter2' }],
+    ],
+    ['a 401', () => [401, { error: 'nope' }]],
+  ]) {
+    it(`the provider refusing this server's client credentials (${name}) → 502, its words not passed on`, async () => {
+      reply = answer;
+      await withPartner(generic(), async (p) => {
+        const r = await p.post(codeBody('generic'));
+        assert.equal(r.status, 502);
+        assert.ok(!r.text.includes('hunter2'));
+      });
+    });
+  }
+
+  it('a configuration mistake fails at start-up, not at a user’s first connection', () => {
+    assert.throws(
+      () =>
+        createExchangeHandler({
+          providers: {
+            generic: {
+              tokenUrl: 'https://x/t',
+              clientId: 'c',
+              clientAuth: 'client_secret_basic',
+              redirectUris: [],
+            },
+          },
+        }),
+      /clientSecret/,
+    );
+    assert.throws(() => createExchangeHandler({ providers: { hint: {} } }), /apiKey/);
+  });
+
   it('a provider that is unreachable → 502', async () => {
     await withPartner(
       {
@@ -454,6 +489,29 @@ describe('mounting', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'no-store');
     assert.deepEqual(await response.json(), { connected: true });
+  });
+
+  it('toNodeListener: set-cookie headers kept apart; an oversized body is cut off with 413', async () => {
+    const handler = async () => {
+      const headers = new Headers({ 'content-type': 'application/json' });
+      headers.append('set-cookie', 'a=1');
+      headers.append('set-cookie', 'b=2');
+      return new Response('{}', { headers });
+    };
+    const server = http.createServer(toNodeListener(handler));
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${server.address().port}`;
+      const r = await fetch(base, { method: 'POST', body: '{}' });
+      assert.deepEqual(r.headers.getSetCookie(), ['a=1', 'b=2']);
+      const big = await fetch(base, { method: 'POST', body: 'x'.repeat(200_000) }).catch(
+        () => undefined,
+      );
+      if (big) assert.equal(big.status, 413);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('behind Express-style middleware that already parsed the body (req.body)', async () => {

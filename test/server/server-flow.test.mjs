@@ -35,6 +35,7 @@ function flowHandler(extra = {}) {
     },
     redirectUri: REDIRECT,
     pollWindow: 300,
+    session: (request) => /sid=(\w+)/.exec(request.headers.get('cookie') ?? '')?.[1],
     storeCredentials: ({ tokens }) => ({
       connected: true,
       tokenSeen: Boolean(tokens.access_token),
@@ -43,7 +44,7 @@ function flowHandler(extra = {}) {
   });
 }
 
-const post = (handler, body, cookie = '') =>
+const post = (handler, body, cookie = 'sid=alice') =>
   handler(
     new Request(REDIRECT, {
       method: 'POST',
@@ -51,7 +52,7 @@ const post = (handler, body, cookie = '') =>
       body: JSON.stringify(body),
     }),
   ).then(async (r) => ({ status: r.status, body: await r.json() }));
-const redirectBack = (handler, query, cookie = '') =>
+const redirectBack = (handler, query, cookie = 'sid=alice') =>
   handler(new Request(`${REDIRECT}?${new URLSearchParams(query)}`, { headers: { cookie } })).then(
     async (r) => ({ status: r.status, text: await r.text(), headers: r.headers }),
   );
@@ -94,8 +95,11 @@ describe('server-completed flow', () => {
     assert.equal(form.get('code'), 'C1');
     assert.equal(form.get('redirect_uri'), REDIRECT);
     assert.match(form.get('code_verifier'), /^[A-Za-z0-9_-]{64}$/);
-    // taken once
-    assert.equal((await post(handler, { flow })).body.failure, 'expired');
+    // the code was redeemed once; the outcome stays readable by its owner (a dropped poll can ask
+    // again) and by nobody else
+    assert.equal((await post(handler, { flow })).body.status, 'connected');
+    assert.equal((await post(handler, { flow }, 'sid=mallory')).status, 403);
+    assert.equal(provider.seen.length, 1);
   });
 
   it('a forged redirect (unknown state) or a replayed one is refused, and nothing is redeemed', async () => {
@@ -135,13 +139,17 @@ describe('server-completed flow', () => {
     }
   });
 
-  it('bound to the session: another session can neither finish nor read the flow', async () => {
-    const handler = flowHandler({
-      session: (request) => /sid=(\w+)/.exec(request.headers.get('cookie') ?? '')?.[1],
-    });
+  it('bound to the user: another session can neither finish nor read the flow; no session, no flow', async () => {
+    provider.seen.length = 0;
+    const handler = flowHandler();
+    assert.equal((await post(handler, { provider: 'generic' }, '')).status, 401);
     const { flow, state } = await begin(handler, 'sid=alice');
     assert.equal((await post(handler, { flow }, 'sid=mallory')).status, 403);
+    // an attacker's sign-in link opened in another user's browser (login CSRF): refused, not
+    // redeemed, and the flow's own element is told
     assert.equal((await redirectBack(handler, { code: 'C', state }, 'sid=mallory')).status, 403);
+    assert.equal(provider.seen.length, 0);
+    assert.equal((await post(handler, { flow }, 'sid=alice')).body.failure, 'unauthorized');
     const other = await begin(handler, 'sid=alice');
     assert.equal(
       (await redirectBack(handler, { code: 'C', state: other.state }, 'sid=alice')).status,
@@ -165,6 +173,28 @@ describe('server-completed flow', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal((await redirectBack(handler, { code: 'C', state })).status, 400);
     assert.equal((await post(handler, { flow })).body.failure, 'expired');
+  });
+
+  it('a poll cut off by the network: the outcome is still there when the element asks again', async () => {
+    const handler = flowHandler({ pollWindow: 2000 });
+    const { flow, state } = await begin(handler);
+    const cut = new AbortController();
+    const dropped = handler(
+      new Request(REDIRECT, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: 'sid=alice' },
+        body: JSON.stringify({ flow }),
+        signal: cut.signal,
+      }),
+    );
+    cut.abort();
+    await dropped.catch(() => undefined);
+    await redirectBack(handler, { code: 'CD', state });
+    assert.equal((await post(handler, { flow })).body.status, 'connected');
+  });
+
+  it('createServerFlow without session(request) refuses to start', () => {
+    assert.throws(() => createServerFlow({ providers: {}, redirectUri: REDIRECT }), /session/);
   });
 
   it('bad requests → 4xx JSON', async () => {
@@ -259,9 +289,12 @@ describe('Redis store (real redis-server)', () => {
     const reading = Promise.all([post(a, { flow }), post(b, { flow })]);
     assert.equal((await redirectBack(b, { code: 'CR', state })).status, 200);
     const results = await reading;
-    const connected = results.filter((r) => r.body.status === 'connected');
-    assert.equal(connected.length, 1); // read once, by one instance
-    assert.deepEqual(connected[0].body.result, { connected: true, tokenSeen: true });
+    for (const r of results) {
+      assert.deepEqual(r.body, {
+        status: 'connected',
+        result: { connected: true, tokenSeen: true },
+      });
+    }
     assert.equal((await redirectBack(a, { code: 'CR', state })).status, 400); // the state is spent
     assert.equal(provider.seen.length, 1);
   });

@@ -200,6 +200,11 @@ export function serverFlowMiddleware() {
               redirectUri,
               store,
               pollWindow: 2000,
+              // the signed-in user: a first-party cookie, or (a cross-site iframe, where cookies
+              // are partitioned) a header the element sends with exchangeHeaders
+              session: (request) =>
+                request.headers.get('x-test-user') ??
+                /(?:^|; )test-user=(\w+)/.exec(request.headers.get('cookie') ?? '')?.[1],
               storeCredentials: ({ details }) => ({
                 connected: true,
                 companyId: details.companyId,
