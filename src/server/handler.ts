@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { bwellOauthUrl } from './bwell.js';
-import { errorResponse, HttpError, json, readLimited } from './errors.js';
+import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
 import type { Fetch, Outbound } from './outbound.js';
 import {
   checkProviders,
@@ -115,18 +115,7 @@ export function createExchangeHandler(
 
 /** A JSON POST of at most 16 KB (a JSON content type also keeps cross-site forms out). */
 async function readBody(request: Request): Promise<z.infer<typeof body>> {
-  if (request.method !== 'POST') throw new HttpError(405, 'invalid_request', 'Use POST.');
-  if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
-    throw new HttpError(415, 'invalid_request', 'Send application/json.');
-  }
-  const raw = await readLimited(request, MAX_BODY);
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'invalid_request', 'The body is not JSON.');
-  }
-  const parsed = body.safeParse(data);
+  const parsed = body.safeParse(await readJsonPost(request, MAX_BODY));
   if (!parsed.success) throw new HttpError(400, 'invalid_request', 'The body is not a connection.');
   return parsed.data;
 }

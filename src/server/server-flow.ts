@@ -19,7 +19,7 @@ import { buildAuthorizeUrl } from '../core/authorize-url.js';
 import { createPkcePair } from '../core/pkce.js';
 import { randomToken } from '../core/random.js';
 import { createState, sameState } from '../core/state.js';
-import { errorResponse, HttpError, json, readLimited } from './errors.js';
+import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
 import { stored, type ExchangeHandlerOptions } from './handler.js';
 import type { Outbound } from './outbound.js';
 import {
@@ -243,17 +243,7 @@ export function createServerFlow(
           return page(500, 'The connection could not be completed. Please try again.');
         });
       }
-      if (request.method !== 'POST') throw new HttpError(405, 'invalid_request', 'Use POST.');
-      if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
-        throw new HttpError(415, 'invalid_request', 'Send application/json.');
-      }
-      const raw = await readLimited(request, 4096);
-      let data: unknown;
-      try {
-        data = JSON.parse(raw);
-      } catch {
-        throw new HttpError(400, 'invalid_request', 'The body is not JSON.');
-      }
+      const data = await readJsonPost(request, 4096);
       const asPoll = poll.safeParse(data);
       if (asPoll.success)
         return await outcome(request, asPoll.data.flow, asPoll.data.abandon === true);

@@ -4,36 +4,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createExchangeHandler, toNodeListener } from '../../dist/server.js';
+import { mockProvider } from './support.mjs';
 
 const ACCESS = 'at-SECRET-access-token';
 const REFRESH = 'rt-SECRET-refresh-token';
 const jwt = (claims) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
-
-/** A mock provider: records each request, answers with `reply(req, body)` → [status, json|text]. */
-async function mockProvider(reply) {
-  const seen = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', async () => {
-      const entry = { method: req.method, url: req.url, headers: req.headers, raw };
-      seen.push(entry);
-      const [status, body] = await reply(entry);
-      if (status === 0) return; // hang
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    seen,
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(r));
-    },
-  };
-}
 
 /** The partner backend: the handler mounted on node:http with toNodeListener. */
 async function partner(options) {
