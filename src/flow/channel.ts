@@ -53,7 +53,7 @@ export function listenOnChannel(
 }
 
 /** Posts `data` on channel `name` (a storage event where BroadcastChannel is missing). */
-export function postOnChannel(win: Window, name: string, data: unknown): void {
+function postOnChannel(win: Window, name: string, data: unknown): void {
   if (hasBroadcastChannel()) {
     const channel = new BroadcastChannel(name);
     channel.postMessage(data);

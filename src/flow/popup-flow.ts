@@ -14,7 +14,7 @@ import type { FlowRun, Started } from './runner.js';
 import { pollPopupUrl } from './url-poller.js';
 
 /** After the user is back on this page with the sign-in window gone: the wait for a late answer. */
-export const BACK_GRACE_MS = 1000;
+const BACK_GRACE_MS = 1000;
 /**
  * How long before the handle read closed the user's return may have come and still prove the
  * close (a real close gives focus back at the moment the window goes, up to a close check earlier).

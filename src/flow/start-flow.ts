@@ -156,10 +156,10 @@ function fromEngine(
   return { provider, result, reopen: () => reopen() };
 }
 
-export function providerOf(options: ConnectOptions): ProviderId {
+function providerOf(options: ConnectOptions): ProviderId {
   return options.provider ?? 'generic';
 }
 
-export function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
+function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
   return { provider, result: Promise.reject(toConnectError(error)), reopen: () => false };
 }

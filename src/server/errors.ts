@@ -42,7 +42,7 @@ export async function readJsonPost(request: Request, max: number): Promise<unkno
  * The request's body as text, refused (413) beyond `max` bytes — by its Content-Length before
  * reading, and while reading for a body that did not say.
  */
-export async function readLimited(request: Request, max: number): Promise<string> {
+async function readLimited(request: Request, max: number): Promise<string> {
   const tooLarge = () => new HttpError(413, 'invalid_request', 'The body is too large.');
   if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLarge();
   if (!request.body) return '';

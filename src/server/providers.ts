@@ -66,7 +66,7 @@ export interface HintProvider {
   readonly baseUrl?: string | undefined;
 }
 
-export const DEFAULT_URLS = {
+const DEFAULT_URLS = {
   hcss: 'https://api.hcssapps.com/identity/connect/token',
   healthtap: 'https://api.healthtap.com/oauth/token',
   hint: 'https://api.hint.com',
