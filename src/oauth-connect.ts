@@ -124,9 +124,11 @@ export class OAuthConnect extends LitElement {
     super();
     this.provider = 'generic';
     this.disabled = false;
-    // The flow engine is a chunk of its own: fetch it as soon as a click looks likely.
+    // The flow engine is a chunk of its own: fetch it, and make the request ahead, as soon as a
+    // click looks likely, so the click opens the popup at the provider's URL at once.
+    const preload = () => void preloadFlow(this.options()).catch(() => undefined);
     for (const type of ['pointerenter', 'focusin', 'touchstart']) {
-      this.addEventListener(type, preload, { once: true, passive: true });
+      this.addEventListener(type, preload, { passive: true });
     }
   }
 
@@ -221,8 +223,6 @@ export class OAuthConnect extends LitElement {
     `;
   }
 }
-
-const preload = () => void preloadFlow().catch(() => undefined);
 
 function announcement(state: FlowController['state'], label: string): string {
   switch (state.kind) {

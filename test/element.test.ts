@@ -192,11 +192,18 @@ describe('<oauth-connect>', () => {
 
   it('COOP-severed popup: Reopen opens a new sign-in window with a new state', async () => {
     const el = await hcssElement('stay', uid(), 'coop/');
+    el.dispatchEvent(new PointerEvent('pointerenter')); // the request is made on hover
+    await sleep(300);
     button(el).click();
     await until(() => !!el.shadowRoot!.querySelector('[part="severed"]'), 3000, 'severed UI');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part="reopen"]')!.click();
     expect(spy.calls).to.have.length(2);
-    expect(String(spy.calls[1]!.url)).to.equal('about:blank'); // opened in the click, then sent on
+    // both opened at the provider in the click (requests made ahead), each with its own state
+    const [first, second] = spy.calls.map((c) => new URL(String(c.url), location.href));
+    expect(second!.origin).to.equal(first!.origin);
+    expect(second!.origin).not.to.equal(location.origin);
+    expect(second!.searchParams.get('state')).to.be.a('string');
+    expect(second!.searchParams.get('state')).not.to.equal(first!.searchParams.get('state'));
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part="severed"]')).to.equal(null);
     const failed = oneEvent(el, 'failed');

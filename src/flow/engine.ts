@@ -17,6 +17,8 @@ import type { FlowRun, Gesture, Runner } from './runner.js';
 import type { ConnectResult, FlowContext, FlowHandle } from './start-flow.js';
 import type { UrlAnswer } from './url-answer.js';
 
+export { prepareAhead, takeReady } from './ready.js';
+
 /** One runner per mode. */
 const runners: Readonly<Record<Mode, Runner>> = {
   popup: popupRunner,

@@ -4,13 +4,15 @@ import { ConnectError, toConnectError } from '../core/errors.js';
 import { isOurs, type Arrival } from '../core/ownership.js';
 import { channelName, FLOW_KEY_ITEM } from '../core/protocol.js';
 import { randomToken } from '../core/random.js';
+import type { PreparedRequest } from '../core/request.js';
 import { abandonServerFlow, pollServerResult } from '../core/server-result.js';
 import { parseWindowMessage, type ParsedMessage } from '../core/schemas.js';
 import { acknowledge, dismiss, listenOnChannel } from './channel.js';
 import { childController, every, listen } from './lifetime.js';
-import { closePopup, giveKey, isClosed, navigatePopup, openPopup } from './popup.js';
+import { closePopup, giveKey, isClosed, navigatePopup, openSignIn } from './popup.js';
 import { watchPresence, type Presence } from './presence.js';
-import type { FlowRun, Started } from './runner.js';
+import { prepareAhead, takeReady } from './ready.js';
+import type { FlowRun, ReadyRequest, Started } from './runner.js';
 import { pollPopupUrl } from './url-poller.js';
 
 /** After the user is back on this page with the sign-in window gone: the wait for a late answer. */
@@ -63,6 +65,7 @@ export class PopupFlow implements Started {
   constructor(
     private readonly run: FlowRun,
     popup: Window,
+    ready?: ReadyRequest,
   ) {
     for (const flow of offering) {
       flow.settle(new ConnectError('cancelled', 'A new connection was started.'));
@@ -84,7 +87,7 @@ export class PopupFlow implements Started {
       });
     });
     this.presence = watchPresence(run.window, signal);
-    this.attempt = this.begin(popup);
+    this.attempt = this.begin(popup, ready);
     this.listen(signal);
   }
 
@@ -95,16 +98,13 @@ export class PopupFlow implements Started {
   reopen(): boolean {
     if (this.lifetime.signal.aborted) return false;
     const { config, window: win } = this.run;
-    const popup = openPopup(
-      'about:blank',
-      { width: config.popupWidth, height: config.popupHeight },
-      win,
-    );
+    const ready = takeReady(config);
+    const popup = openSignIn({ width: config.popupWidth, height: config.popupHeight }, win, ready);
     if (!popup) return false;
     this.retire(this.attempt);
     offering.delete(this);
     this.closedAt = 0;
-    this.attempt = this.begin(popup);
+    this.attempt = this.begin(popup, ready);
     return true;
   }
 
@@ -148,17 +148,21 @@ export class PopupFlow implements Started {
     );
   }
 
-  /** Starts an attempt in `popup` (open, about:blank): key, channel, fresh request, navigation. */
-  private begin(popup: Window): Attempt {
+  /**
+   * Starts an attempt in `popup`: opened at `ready` (its key carried in the window's sessionStorage),
+   * or at about:blank, given a key and sent on once a fresh request is made. Either way the next
+   * attempt's (or flow's) request is made ahead.
+   */
+  private begin(popup: Window, ready?: ReadyRequest): Attempt {
     const { window: win, config } = this.run;
     const attempt: Attempt = {
-      key: randomToken(32),
+      key: ready?.key ?? randomToken(32),
       popup,
       scope: childController(this.lifetime.signal),
       navigated: false,
       taken: false,
     };
-    giveKey(popup, FLOW_KEY_ITEM, attempt.key);
+    if (!ready) giveKey(popup, FLOW_KEY_ITEM, attempt.key);
     const onBroadcast = (message: ParsedMessage) => {
       if (this.owns({ via: 'broadcast', key: message.key, params: message.params }, attempt)) {
         this.consider(message, channelName(message.key), attempt);
@@ -169,25 +173,35 @@ export class PopupFlow implements Started {
       // a callback page that could not read its key still proves itself with our state
       listenOnChannel(win, channelName(), onBroadcast, attempt.scope.signal);
     }
-    this.run.phase('opening');
-    this.run.prepare().then(
-      (prepared) => {
-        if (attempt.scope.signal.aborted) return;
-        if (isClosed(popup)) {
-          this.settle(new ConnectError('cancelled', 'The sign-in window was closed.'));
-          return;
-        }
-        attempt.expectation = prepared.expectation;
-        navigatePopup(popup, prepared.url);
-        attempt.navigated = true;
-        this.run.phase('waiting');
-        if (prepared.expectation.flow) this.awaitServer(attempt, prepared.expectation.flow);
-      },
-      (error: unknown) => {
-        if (!attempt.scope.signal.aborted) this.settle(toConnectError(error));
-      },
-    );
+    if (ready) {
+      this.sent(attempt, ready);
+    } else {
+      this.run.phase('opening');
+      this.run.prepare().then(
+        (prepared) => {
+          if (attempt.scope.signal.aborted) return;
+          if (isClosed(popup)) {
+            this.settle(new ConnectError('cancelled', 'The sign-in window was closed.'));
+            return;
+          }
+          navigatePopup(popup, prepared.url);
+          this.sent(attempt, prepared);
+        },
+        (error: unknown) => {
+          if (!attempt.scope.signal.aborted) this.settle(toConnectError(error));
+        },
+      );
+    }
+    void prepareAhead(config);
     return attempt;
+  }
+
+  /** The attempt's window is on its way to the provider with `request`. */
+  private sent(attempt: Attempt, request: PreparedRequest): void {
+    attempt.expectation = request.expectation;
+    attempt.navigated = true;
+    this.run.phase('waiting');
+    if (request.expectation.flow) this.awaitServer(attempt, request.expectation.flow);
   }
 
   /** `mode="server"`: the outcome comes from the partner server, asked with the flow id. */

@@ -15,7 +15,7 @@ import type { FlowRun, Gesture, Runner, Started } from './runner.js';
 export const popupRunner: Runner = {
   start(run: FlowRun, gesture: Gesture): Started {
     const { config, window: win } = run;
-    if (gesture.popup) return new PopupFlow(run, gesture.popup);
+    if (gesture.popup) return new PopupFlow(run, gesture.popup, gesture.ready);
     const useRedirect =
       config.fallback === 'redirect' ||
       (config.fallback === 'auto' && isEmbeddedBrowser(win.navigator.userAgent));

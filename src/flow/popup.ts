@@ -1,4 +1,6 @@
 /** Opening, steering and closing the popup window. Nothing here awaits. */
+import { FLOW_KEY_ITEM } from '../core/protocol.js';
+import type { ReadyRequest } from './runner.js';
 
 export interface PopupSize {
   readonly width: number;
@@ -37,6 +39,35 @@ export function openPopup(url: string, size: PopupSize, win: Window = window): W
   }
   if (!popup || popup.closed) return null;
   return popup;
+}
+
+/**
+ * Opens the sign-in window in the click: at a request made before the click, or at about:blank to
+ * be sent on (navigatePopup) once the request is made. A window this page opens starts with a copy
+ * of this tab's sessionStorage, so the ready request's per-flow key is put there for the moment of
+ * the open (and this tab's own value put back): the window carries it to its callback page.
+ */
+export function openSignIn(size: PopupSize, win: Window, ready?: ReadyRequest): Window | null {
+  if (!ready) return openPopup('about:blank', size, win);
+  let storage: Storage | undefined;
+  let before: string | null = null;
+  try {
+    storage = win.sessionStorage;
+    before = storage.getItem(FLOW_KEY_ITEM);
+    storage.setItem(FLOW_KEY_ITEM, ready.key);
+  } catch {
+    storage = undefined; // storage blocked: the flow's `state` still binds its answer
+  }
+  try {
+    return openPopup(ready.url, size, win);
+  } finally {
+    try {
+      if (before === null) storage?.removeItem(FLOW_KEY_ITEM);
+      else storage?.setItem(FLOW_KEY_ITEM, before);
+    } catch {
+      // nothing to put back
+    }
+  }
 }
 
 /**

@@ -12,10 +12,20 @@ export type FlowPhase = 'opening' | 'waiting' | 'severed' | 'exchanging' | 'redi
 export interface Gesture {
   /** When (ms since epoch): the flow's deadline counts from here. */
   readonly at: number;
-  /** `popup` / `polling`: the window opened (about:blank), or null when the browser blocked it. */
+  /**
+   * `popup` / `polling`: the window opened — at `ready.url`, or at about:blank to be sent on — or
+   * null when the browser blocked it.
+   */
   readonly popup?: Window | null | undefined;
+  /** The request made before the click that the popup opened at (ready.ts). */
+  readonly ready?: ReadyRequest | undefined;
   /** `landing`: the code taken from this page's URL, if it carried one. */
   readonly answer?: UrlAnswer | undefined;
+}
+
+/** A request made before the click (ready.ts), with the per-flow key its window carries. */
+export interface ReadyRequest extends PreparedRequest {
+  readonly key: string;
 }
 
 /** What a runner gets for one flow. */

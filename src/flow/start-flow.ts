@@ -7,7 +7,7 @@
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
-import { openPopup } from './popup.js';
+import { openSignIn } from './popup.js';
 import type { FlowPhase, Gesture } from './runner.js';
 import { takeAnswer } from './url-answer.js';
 
@@ -39,36 +39,58 @@ export interface FlowHandle {
 
 type Engine = typeof import('./engine.js');
 let engine: Promise<Engine> | undefined;
+/** The engine, once loaded: what the click can use synchronously. */
+let loaded: Engine | undefined;
 
-/**
- * Loads the engine chunk (once; again after a failed load). Call it early — on hover, focus or
- * idle — to save the wait.
- */
-export function preloadFlow(): Promise<Engine> {
-  return (engine ??= import('./engine.js').catch((error: unknown) => {
-    engine = undefined;
-    throw error;
-  }));
+/** Loads the engine chunk (once; again after a failed load). */
+function loadEngine(): Promise<Engine> {
+  return (engine ??= import('./engine.js').then(
+    (e) => (loaded = e),
+    (error: unknown) => {
+      engine = undefined;
+      throw error;
+    },
+  ));
 }
 
 /**
- * What each mode does synchronously in the click, before any await: `popup` and `polling` open the
- * popup (about:blank, sent on once the engine has the URL); `landing` takes the code from the URL.
+ * Loads the flow engine ahead of the click — call it on hover, focus or idle to save the wait.
+ * Given the options of the flow to come, it also makes that flow's request (`state`, PKCE) ahead,
+ * so the click opens the popup at the provider's URL at once. Resolves when that is done; an
+ * invalid option is not an error here (the click reports it).
+ */
+export async function preloadFlow(options?: ConnectOptions): Promise<void> {
+  const e = await loadEngine();
+  if (!options) return;
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(options, location.href);
+  } catch {
+    return;
+  }
+  await e.prepareAhead(config);
+}
+
+/**
+ * What each mode does synchronously in the click, before any await: `popup`, `polling` and `server`
+ * open the popup (at a request made ahead, else about:blank, sent on once the engine has the URL);
+ * `landing` takes the code from the URL.
  */
 const GESTURES: Readonly<Record<Mode, (config: ResolvedConfig, win: Window) => Gesture>> = {
-  popup: openBlank,
-  polling: openBlank,
+  popup: open,
+  polling: open,
   redirect: () => ({ at: Date.now() }),
-  server: openBlank,
+  server: open,
   landing: (config, win) => ({
     at: Date.now(),
     answer: takeAnswer(win, { provider: config.provider, mode: 'landing' }),
   }),
 };
 
-function openBlank(config: ResolvedConfig, win: Window): Gesture {
+function open(config: ResolvedConfig, win: Window): Gesture {
   const size = { width: config.popupWidth, height: config.popupHeight };
-  return { at: Date.now(), popup: openPopup('about:blank', size, win) };
+  const ready = loaded?.takeReady(config);
+  return { at: Date.now(), popup: openSignIn(size, win, ready), ready };
 }
 
 /**
@@ -140,7 +162,7 @@ function fromEngine(
   let reopen: () => boolean = () => false;
   const leave = () => popup?.close();
   if (popup) win.addEventListener('pagehide', leave);
-  const result = preloadFlow().then(
+  const result = loadEngine().then(
     (engine) => {
       win.removeEventListener('pagehide', leave);
       const handle = run(engine);
