@@ -42,7 +42,10 @@ export type CallbackAnswer = 'acknowledged' | 'dismissed' | 'disposed';
 export interface CallbackDelivery {
   /** What the URL carried, or undefined when it carried no result (nothing was sent). */
   readonly params: CallbackParams | undefined;
-  /** The paths the result was sent on. */
+  /**
+   * The paths the result was sent on. When the opener took it (`'opener'`), the channel path
+   * follows a task later (so the opener's handler runs first): read it after a `setTimeout`.
+   */
   readonly via: readonly ('opener' | 'channel' | 'storage' | 'redirect')[];
   /** Resolves true when the opener acknowledged the result. */
   readonly acknowledged: Promise<boolean>;
@@ -103,7 +106,33 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
     // a severed or cross-origin opener: the channel below still reaches it
   }
 
-  // Then the path that survives COOP, which needs this tab's key (a storage read: after the above).
+  // Then the path that survives COOP, which needs this tab's key. When the opener has the message,
+  // in a task of its own: the popup and the opener share one renderer thread, and the opener's
+  // message handler (which starts the exchange) runs first; storage reads are slow the first time.
+  const rest = () => {
+    if (!answered) deliverOnChannel({ params, envelope, via, answer, end, options });
+  };
+  if (via.length) setTimeout(rest);
+  else rest();
+  return delivery;
+}
+
+interface Delivering {
+  readonly params: CallbackParams;
+  readonly envelope: {
+    readonly type: string;
+    readonly id: string;
+    readonly params: CallbackParams;
+  };
+  readonly via: CallbackDelivery['via'][number][];
+  readonly answer: Promise<CallbackAnswer>;
+  readonly end: (answer: CallbackAnswer) => void;
+  readonly options: CompleteCallbackOptions;
+}
+
+/** Delivery over the flow's channel (its key from this tab's sessionStorage), and its answer. */
+function deliverOnChannel({ params, envelope, via, answer, end, options }: Delivering): void {
+  const { id } = envelope;
   const key = takeFlowKey();
   const message = key ? { ...envelope, key } : envelope;
   const name = key || params.state ? channelName(key) : undefined;
@@ -165,7 +194,6 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
   } else if (!via.includes('opener') && options.resumeRedirect !== false) {
     resumeRedirect(params, via);
   }
-  return delivery;
 }
 
 /** This tab's per-flow key, read once and removed (undefined when missing or storage is blocked). */

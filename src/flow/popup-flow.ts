@@ -8,7 +8,7 @@ import type { PreparedRequest } from '../core/request.js';
 import { abandonServerFlow, pollServerResult } from '../core/server-result.js';
 import { parseWindowMessage, type ParsedMessage } from '../core/schemas.js';
 import { acknowledge, dismiss, listenOnChannel } from './channel.js';
-import { childController, every, listen } from './lifetime.js';
+import { after, childController, every, listen } from './lifetime.js';
 import { closePopup, giveKey, isClosed, navigatePopup, openSignIn } from './popup.js';
 import { watchPresence, type Presence } from './presence.js';
 import { prepareAhead, takeReady } from './ready.js';
@@ -25,6 +25,12 @@ const BACK_GRACE_MS = 1000;
  */
 const BACK_WITH_CLOSE_MS = 500;
 const CLOSE_CHECK_MS = 100;
+/**
+ * After the answer: the sign-in window is acknowledged and closed when the exchange has answered, or
+ * after this long, whichever comes first. The popup and this page share one renderer thread: closing
+ * a window while the exchange's response comes in delays `connected`.
+ */
+const RELEASE_MS = 250;
 
 /** One sign-in window and what binds its answer: a new one for every Reopen. */
 interface Attempt {
@@ -35,8 +41,10 @@ interface Attempt {
   expectation?: Expectation;
   /** Sent to the provider: from then on, a closed handle is not proof of a cancel. */
   navigated: boolean;
-  /** Its answer was taken (acknowledged): nothing to dismiss. */
+  /** Its answer was taken: nothing to dismiss. */
   taken: boolean;
+  /** The taken answer's acknowledgement (the callback page then closes itself): sent on release. */
+  reply?: { readonly on: string; readonly id: string };
 }
 
 /** Flows showing the Reopen / Cancel offer: starting a new flow ends them (the user started again). */
@@ -60,6 +68,8 @@ export class PopupFlow implements Started {
   private readonly presence: Presence;
   private attempt: Attempt;
   private closedAt = 0;
+  /** The flow has its outcome: nothing else is taken. */
+  private ended = false;
   private settle: (outcome: Completion | ConnectError) => void = () => undefined;
 
   constructor(
@@ -74,10 +84,16 @@ export class PopupFlow implements Started {
     const signal = this.lifetime.signal;
     this.completion = new Promise<Completion>((resolve, reject) => {
       this.settle = (outcome) => {
-        if (signal.aborted) return;
-        if (outcome instanceof ConnectError) reject(outcome);
-        else resolve(outcome);
-        this.lifetime.abort();
+        if (this.ended || signal.aborted) return;
+        this.ended = true;
+        if (outcome instanceof ConnectError) {
+          reject(outcome);
+          this.lifetime.abort();
+        } else {
+          // released (acknowledged, closed) when the flow ends after its exchange, or RELEASE_MS
+          resolve(outcome);
+          after(RELEASE_MS, () => this.lifetime.abort(), signal);
+        }
       };
       // Whatever ends the flow (its answer, the deadline, a cancel) ends the attempt too.
       signal.addEventListener('abort', () => {
@@ -241,14 +257,15 @@ export class PopupFlow implements Started {
 
   /**
    * An answer that is ours: judged; the first that decides anything ends the flow, and is
-   * acknowledged on `replyOn`, the channel its callback page listens on.
+   * acknowledged on `replyOn`, the channel its callback page listens on, when the attempt is
+   * released (retire).
    */
   private consider(message: ParsedMessage, replyOn: string, attempt = this.attempt): void {
-    if (!attempt.expectation || this.lifetime.signal.aborted) return;
+    if (!attempt.expectation || this.ended || this.lifetime.signal.aborted) return;
     const verdict = judgeCallback(message.params, attempt.expectation);
     if (verdict.kind === 'ignore') return;
     attempt.taken = true;
-    if (message.id) acknowledge(this.run.window, replyOn, message.id);
+    if (message.id) attempt.reply = { on: replyOn, id: message.id };
     this.settle(verdict.kind === 'success' ? verdict.completion : verdict.error);
   }
 
@@ -258,6 +275,7 @@ export class PopupFlow implements Started {
    */
   private retire(attempt: Attempt): void {
     attempt.scope.abort();
+    if (attempt.reply) acknowledge(this.run.window, attempt.reply.on, attempt.reply.id);
     closePopup(attempt.popup);
     if (attempt.navigated && !attempt.taken) {
       dismiss(this.run.window, channelName(attempt.key), attempt.key);

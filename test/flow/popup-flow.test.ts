@@ -7,6 +7,8 @@ import {
   origins,
   outcome,
   plainCallbackUrl,
+  reportCallbackUrl,
+  reports,
   sleep,
   uid,
   useOpenSpy,
@@ -416,6 +418,49 @@ describe('popup flow: the callback page under COOP', () => {
     } finally {
       channel.close();
     }
+  });
+});
+
+describe('popup flow: the sign-in window after the answer', () => {
+  // The popup and this page share a renderer thread: the window is released (acknowledged, closed)
+  // when the exchange has answered, or after 250 ms, whichever comes first — never held by a slow
+  // backend. (Under COOP, where only the acknowledgement can close it: closing.test.ts.)
+  it('a hanging backend: the window is still closed within a moment, the flow waits on', async () => {
+    const t = uid();
+    const seen = reports('test-callback-report');
+    try {
+      const options = await hcss('approve', {
+        redirectUri: reportCallbackUrl(),
+        exchangeUrl: `${exchangeUrl(t)}&delay=3000`,
+      });
+      let settled = false;
+      const flow = outcome(connect(options)).finally(() => (settled = true));
+      const delivered = await seen.next({ phase: 'delivered' });
+      expect(delivered['via']).to.deep.equal(['opener']); // the channel follows a task later
+      const deliveredAt = Date.now();
+      await until(() => spy.last?.closed === true, 1500, 'the window closed');
+      expect(Date.now() - deliveredAt).to.be.lessThan(1000);
+      expect(settled).to.equal(false); // closed while the exchange still runs
+      const r = await flow;
+      expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+      expect(await backendLog(t)).to.have.length(1);
+    } finally {
+      seen.close();
+    }
+  });
+
+  it('a fast backend: the window is closed by the time connect() resolves', async () => {
+    const t = uid();
+    await connect(await hcss('approve', { exchangeUrl: exchangeUrl(t) }));
+    expect(spy.last?.closed).to.equal(true);
+    expect(await backendLog(t)).to.have.length(1);
+  });
+
+  it('a failed exchange still releases the window', async () => {
+    const t = uid();
+    const r = await outcome(connect(await hcss('approve', { exchangeUrl: exchangeUrl(t, '400') })));
+    expect(r.ok ? 'connected' : r.error.status).to.equal('exchange_failed');
+    expect(spy.last?.closed).to.equal(true);
   });
 });
 
