@@ -25,7 +25,27 @@ function minifyStyles(): Plugin {
 }
 
 /**
- * `vite build`: the npm entry points (`.` and `./callback`), ESM, dependencies left external.
+ * dist/react.js imports the element from dist/index.js, the entry that defines it, rather than
+ * having the bundler move the main entry's code (and its `customElements.define`) into a shared,
+ * hashed chunk: the package's `sideEffects` names dist/index.js, and `import 'oauth-connect'` must
+ * keep defining the element.
+ */
+function reactImportsMainEntry(): Plugin {
+  return {
+    name: 'oauth-connect-react-imports-main-entry',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === './index.js' && importer?.endsWith('/src/react.ts')) {
+        return { id: './index.js', external: true };
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * `vite build`: the npm entry points (`.`, `./callback`, `./server`, `./react`), ESM, dependencies
+ * and peers left external.
  * `vite build --mode cdn` / `--mode cdn-callback`: single-file, minified bundles for a <script
  * type="module"> from a CDN, with lit and zod/mini inlined.
  */
@@ -68,7 +88,7 @@ export default defineConfig(({ mode }) => {
   if (mode === 'cdn-callback') return cdn('src/callback.ts', 'callback.min.js');
   if (mode === 'callback-inline') return inlineCallback;
   return {
-    plugins: [minifyStyles()],
+    plugins: [minifyStyles(), reactImportsMainEntry()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
@@ -80,11 +100,13 @@ export default defineConfig(({ mode }) => {
           index: 'src/index.ts',
           callback: 'src/callback.ts',
           server: 'src/server/index.ts',
+          react: 'src/react.ts',
         },
         formats: ['es'],
       },
       rollupOptions: {
-        external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/],
+        // dependencies and peers stay imports (react.js needs @lit/react and react, both peers)
+        external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^react($|\/)/],
       },
     },
   };

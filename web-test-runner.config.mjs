@@ -9,6 +9,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
 import puppeteerCore from 'puppeteer-core';
 import { countReporter } from './test/support/wtr-count-reporter.mjs';
+import { reactPrebundlePlugin } from './test/support/wtr-react-plugin.mjs';
 import {
   backendMiddleware,
   coopMiddleware,
@@ -86,6 +87,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     originsPlugin(),
+    reactPrebundlePlugin(), // react / react-dom are CommonJS: served pre-bundled (test/react.test.ts)
   ],
   browsers: normal,
   groups: [{ name: 'popup-blocker', files: ['test/**/*.blocker.test.ts'], browsers: blocker }],

@@ -30,13 +30,32 @@ export class FailedEvent extends CustomEvent<FailedDetail> {
   }
 }
 
+// Where the events are typed. Both bubble and are composed, so they reach the element's ancestors,
+// the shadow roots it sits in, its document and the window, and partners listen there too
+// (`window.addEventListener('failed', (e) => e.detail.status)`). They are declared on exactly those
+// targets' maps: HTMLElementEventMap, ShadowRootEventMap, DocumentEventMap and WindowEventMap. Not
+// GlobalEventHandlersEventMap, which would also type them on SVG and MathML elements.
+// The names are unprefixed (the contract's), so the risk is someone else's event of the same name.
+// These declarations are in scope only in a program that imports 'oauth-connect' or
+// 'oauth-connect/react' (not '/callback' or '/server'), i.e. one that loads the element. There a
+// `failed` dispatched by other code would be typed as ours (test `e instanceof FailedEvent` if the
+// page has such events), and a library declaring another type for `connected` / `failed` in the
+// same map is a compile-time conflict. HTMLElementEventMap already took that risk; the window and
+// the document are where partners listen most, so they get the same types.
 declare global {
   interface HTMLElementEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
   }
-  // Both events bubble and are composed, so pages often listen on the document.
+  interface ShadowRootEventMap {
+    connected: ConnectedEvent;
+    failed: FailedEvent;
+  }
   interface DocumentEventMap {
+    connected: ConnectedEvent;
+    failed: FailedEvent;
+  }
+  interface WindowEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
   }
