@@ -25,10 +25,11 @@ function minifyStyles(): Plugin {
 }
 
 /**
- * dist/react.js imports the element from dist/index.js, the entry that defines it, rather than
- * having the bundler move the main entry's code (and its `customElements.define`) into a shared,
- * hashed chunk: the package's `sideEffects` names dist/index.js, and `import 'oauth-connect'` must
- * keep defining the element.
+ * dist/react.js imports the element through the package's own `imports` entry `#main` (the main
+ * entry that defines it, dist/index.js; dist/no-dom.js where there is no DOM), rather than having
+ * the bundler move the main entry's code (and its `customElements.define`) into a shared, hashed
+ * chunk: the package's `sideEffects` names dist/index.js, and `import 'oauth-connect'` must keep
+ * defining the element.
  */
 function reactImportsMainEntry(): Plugin {
   return {
@@ -36,7 +37,8 @@ function reactImportsMainEntry(): Plugin {
     enforce: 'pre',
     resolveId(source, importer) {
       if (source === './index.js' && importer?.endsWith('/src/react.ts')) {
-        return { id: './index.js', external: true };
+        // the package's own `imports` entry: dist/index.js, or dist/no-dom.js without a DOM
+        return { id: '#main', external: true };
       }
       return undefined;
     },
@@ -98,6 +100,8 @@ export default defineConfig(({ mode }) => {
       lib: {
         entry: {
           index: 'src/index.ts',
+          connect: 'src/connect.ts',
+          'no-dom': 'src/no-dom.ts',
           callback: 'src/callback.ts',
           server: 'src/server/index.ts',
           react: 'src/react.ts',

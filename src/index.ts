@@ -7,8 +7,8 @@ export { OAuthConnect };
 export { connect, preloadFlow, resumeFlow, startFlow } from './connect.js';
 export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './connect.js';
 export type { ConnectOptions } from './core/config.js';
-export { ConnectError, FAILURE_STATUSES, isConnectError } from './errors.js';
-export type { FailureStatus } from './errors.js';
+export { ConnectError, FAILURE_STATUSES, isConnectError } from './connect.js';
+export type { FailureStatus } from './connect.js';
 export {
   bwell,
   generic,
@@ -18,8 +18,8 @@ export {
   providers,
   MODES,
   PROVIDER_IDS,
-} from './core/providers/index.js';
-export type { Mode, ProviderId, ProviderPreset } from './core/providers/index.js';
-export type { CodeCompletion, Completion, StatusCompletion } from './core/completion.js';
+} from './connect.js';
+export type { Mode, ProviderId, ProviderPreset } from './connect.js';
+export type { CodeCompletion, Completion, StatusCompletion } from './connect.js';
 export { ConnectedEvent, FailedEvent } from './events.js';
 export type { ConnectedDetail, FailedDetail } from './events.js';

@@ -5,7 +5,7 @@
  * the element on hover or focus, or by `preloadFlow()`).
  */
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
-import { toConnectError } from '../core/errors.js';
+import { ConnectError, toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
 import { openSignIn } from './popup.js';
 import type { FlowPhase, Gesture } from './runner.js';
@@ -60,6 +60,7 @@ function loadEngine(): Promise<Engine> {
  * invalid option is not an error here (the click reports it).
  */
 export async function preloadFlow(options?: ConnectOptions): Promise<void> {
+  if (!hostWindow({})) return; // server-side rendering: nothing to load
   const e = await loadEngine();
   if (!options) return;
   let config: ResolvedConfig;
@@ -99,7 +100,16 @@ function open(config: ResolvedConfig, win: Window): Gesture {
  * nothing.
  */
 export function startFlow(options: ConnectOptions, context: FlowContext = {}): FlowHandle {
-  const win = context.window ?? window;
+  const win = hostWindow(context);
+  if (!win) {
+    return failedHandle(
+      providerOf(options),
+      new ConnectError(
+        'invalid_config',
+        "connect() runs in a browser, in the user's click: there is no window here (server-side rendering?).",
+      ),
+    );
+  }
   let config: ResolvedConfig;
   try {
     config = resolveConfig(options, win.location.href);
@@ -130,7 +140,8 @@ export function resumeFlow(
   options: ConnectOptions,
   context: FlowContext = {},
 ): FlowHandle | undefined {
-  const win = context.window ?? window;
+  const win = hostWindow(context);
+  if (!win) return undefined; // server-side rendering: no URL to finish
   const provider = providerOf(options);
   const mode = modeOf(options) ?? 'popup';
   if (!(MODES as readonly string[]).includes(mode)) return undefined;
@@ -176,6 +187,11 @@ function fromEngine(
     },
   );
   return { provider, result, reopen: () => reopen() };
+}
+
+/** The window flows run in: the context's, else the global one; none outside a browser. */
+function hostWindow(context: FlowContext): Window | undefined {
+  return context.window ?? (typeof window === 'undefined' ? undefined : window);
 }
 
 function providerOf(options: ConnectOptions): ProviderId {
