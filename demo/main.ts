@@ -284,8 +284,10 @@ function format(data: unknown): string {
 }
 
 async function refresh(initial = false): Promise<void> {
-  const response = await fetch(routes.state, { headers: { accept: 'application/json' } });
-  if (!response.ok) return;
+  const response = await fetch(routes.state, { headers: { accept: 'application/json' } }).catch(
+    () => undefined, // the demo server stopped: the panel keeps what it showed
+  );
+  if (!response?.ok) return;
   const state = (await response.json()) as BackendState;
   document.getElementById('user')!.textContent = state.user;
   renderReceived(state.received);
