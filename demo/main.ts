@@ -1,39 +1,313 @@
+// The demo's integrations page: one card per provider, each with its <oauth-connect>; a mode switch
+// per card; the events as fired; and what the backend received, sanitized by the backend.
 import '../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import {
+  readConfig,
+  showOutcome,
+  slotFailure,
+  time,
+  type Connection,
+  type Provider,
+} from './ui.js';
 
-// The mock providers live on "the other loopback name": another origin, as a real provider would be.
-const here = new URL(location.href);
-const otherHost = here.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
-const providerOrigin = `${here.protocol}//${otherHost}:${here.port}`;
-document.getElementById('provider-origin')!.textContent = providerOrigin;
-const callback = `${here.origin}/callback.html`;
+type Mode = 'popup' | 'polling' | 'redirect' | 'server';
 
-const get = (id: string) => document.getElementById(id) as OAuthConnect;
+const config = readConfig();
+const callback = new URL(config.callbackPath, location.origin).href;
+const { routes } = config;
 
-const hcss = get('hcss');
-hcss.authorizeUrl = `${providerOrigin}/mock/authorize.html?name=HCSS`;
-hcss.redirectUri = callback;
+const MODES: Record<Mode, { label: string; note: string }> = {
+  popup: {
+    label: 'Popup',
+    note: 'A popup; the callback page posts the answer back (over a BroadcastChannel when COOP severed the popup).',
+  },
+  polling: {
+    label: 'Polling',
+    note: 'A popup; this page reads its URL once it is back on this origin — for mobile webviews.',
+  },
+  redirect: {
+    label: 'Redirect',
+    note: 'This tab goes to the provider and comes back; the element finishes the flow on return.',
+  },
+  server: {
+    label: 'Server',
+    note: 'createServerFlow: the provider redirects to your server, which redeems the code; the element long-polls the outcome. No code reaches this page.',
+  },
+};
 
-const healthtap = get('healthtap');
-healthtap.authorizeUrl = `${providerOrigin}/mock/authorize.html?name=HealthTap`;
-healthtap.redirectUri = callback;
+const PROVIDER_NAMES: Record<Provider, string> = {
+  hcss: 'HCSS',
+  healthtap: 'HealthTap',
+  bwell: 'b.well',
+  hint: 'Hint',
+};
 
-// b.well: in production your backend calls getOauthUrl(connectionId); here resolveUrl stands in.
-const bwell = get('bwell');
-bwell.allowedOrigins = providerOrigin;
-bwell.resolveUrl = async () =>
-  `${providerOrigin}/mock/bwell.html?target=${encodeURIComponent(here.origin)}`;
+/** b.well's completion differs by mode: its hosted page, or its custom redirect URL. */
+const BWELL_NOTES: Partial<Record<Mode, string>> = {
+  popup: "A popup; b.well's hosted completion page posts status-success to this page.",
+  polling:
+    "A popup; b.well's custom redirect brings ?status_code= to this origin, where this page reads the popup's URL — for mobile webviews.",
+  redirect:
+    'This tab goes to b.well and comes back with ?status_code=; the element finishes the flow on return.',
+};
+const noteFor = (provider: Provider, mode: Mode) =>
+  (provider === 'bwell' ? BWELL_NOTES[mode] : undefined) ?? MODES[mode].note;
+
+/** Sets an element up for `mode`, as a partner page would. */
+function configure(el: OAuthConnect, provider: Provider, mode: Mode): void {
+  el.mode = mode;
+  el.exchangeUrl = routes.oauth;
+  el.redirectUri = callback;
+  if (provider === 'bwell') {
+    // popup: b.well's hosted completion page (on b.well's origin) posts to this origin; polling and
+    // redirect: the app registered with a custom redirect URL (this origin's callback page)
+    el.connectionId = config.bwell.connectionId;
+    el.urlEndpoint = mode === 'popup' ? routes.oauth : `${routes.oauth}?completion=redirect`;
+    el.allowedOrigins = mode === 'popup' ? config.bwell.completionOrigin : undefined;
+    return;
+  }
+  if (provider !== 'hcss' && provider !== 'healthtap') return;
+  const preset = config[provider];
+  if (mode === 'server') {
+    // the server owns state, PKCE and the redirect URI; the element needs only its route
+    el.urlEndpoint = routes.server;
+    el.exchangeUrl = undefined;
+    el.authorizeUrl = undefined;
+    el.clientId = undefined;
+    el.scope = undefined;
+    el.redirectUri = undefined;
+    return;
+  }
+  el.urlEndpoint = undefined;
+  el.authorizeUrl = preset.authorizeUrl;
+  el.clientId = preset.clientId;
+  el.scope = preset.scope;
+}
+
+const stored = (provider: Provider): Mode | undefined => {
+  try {
+    return (sessionStorage.getItem(`kestrel-demo-mode:${provider}`) as Mode | null) ?? undefined;
+  } catch {
+    return undefined;
+  }
+};
+const remember = (provider: Provider, mode: Mode) => {
+  try {
+    sessionStorage.setItem(`kestrel-demo-mode:${provider}`, mode);
+  } catch {
+    // storage blocked: the mode resets on reload
+  }
+};
+
+const outcomes = new Map<Provider, HTMLElement>();
+
+// Everything below runs synchronously, before the elements' first update: a redirect return in
+// this page's URL is resumed with these options.
+for (const card of document.querySelectorAll<HTMLElement>('.provider')) {
+  const provider = card.dataset['provider'] as Provider;
+  card.querySelector('[data-where]')!.textContent = config[provider].where;
+  outcomes.set(provider, card.querySelector<HTMLElement>('[data-outcome]')!);
+  const el = card.querySelector<OAuthConnect>('oauth-connect');
+  if (!el) continue;
+  if (provider === 'bwell') el.prepend(`Connect ${config.bwell.connectionName}`);
+  const offered = (card.querySelector<HTMLElement>('[data-modes]')?.dataset['modes'] ?? 'popup')
+    .split(' ')
+    .filter((m): m is Mode => m in MODES);
+  const initial = offered.includes(stored(provider) as Mode) ? stored(provider)! : 'popup';
+  configure(el, provider, initial);
+  renderModes(card, el, provider, offered, initial);
+  if (provider === 'hcss' && config.hcss.signIn) {
+    const tip = card.querySelector<HTMLElement>('[data-tip]')!;
+    tip.hidden = false;
+    tip.append('Demo sign-in: ');
+    const code = document.createElement('code');
+    code.textContent = config.hcss.signIn;
+    tip.append(code);
+  }
+}
+
+function renderModes(
+  card: HTMLElement,
+  el: OAuthConnect,
+  provider: Provider,
+  offered: Mode[],
+  current: Mode,
+): void {
+  const fieldset = card.querySelector<HTMLFieldSetElement>('[data-modes]')!;
+  const legend = document.createElement('legend');
+  legend.textContent = 'Mode';
+  const group = document.createElement('div');
+  group.className = 'segmented';
+  const note = document.createElement('p');
+  note.className = 'mode-note';
+  note.textContent = noteFor(provider, current);
+  for (const mode of offered) {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'radio';
+    input.name = `${provider}-mode`;
+    input.value = mode;
+    input.checked = mode === current;
+    input.addEventListener('change', () => {
+      el.cancel(); // a flow of the old mode ends here
+      configure(el, provider, mode);
+      remember(provider, mode);
+      note.textContent = noteFor(provider, mode);
+    });
+    label.append(input, MODES[mode].label);
+    group.append(label);
+  }
+  fieldset.replaceChildren(legend, group, note);
+}
+
+// ——— outcomes and the event log ———
 
 const log = document.getElementById('log')!;
-function write(kind: string, text: string) {
+function logLine(kind: 'connected' | 'failed', provider: string, detail: string): void {
+  document.getElementById('log-empty')!.hidden = true;
   const li = document.createElement('li');
   li.className = kind;
-  li.textContent = `${new Date().toLocaleTimeString()} ${text}`;
+  const at = document.createElement('time');
+  at.textContent = time();
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.textContent = kind;
+  const who = document.createElement('span');
+  who.className = 'who';
+  who.textContent = PROVIDER_NAMES[provider as Provider] ?? provider;
+  const what = document.createElement('code');
+  what.textContent = detail;
+  li.append(at, badge, who, what);
   log.prepend(li);
 }
-document.addEventListener('connected', (e: ConnectedEvent) =>
-  write('connected', `connected ${e.detail.provider}: ${JSON.stringify(e.detail.result)}`),
-);
-document.addEventListener('failed', (e: FailedEvent) =>
-  write('failed', `failed ${e.detail.provider}: ${e.detail.status} — ${e.detail.message}`),
-);
+
+document.addEventListener('connected', (event: ConnectedEvent) => {
+  const { provider, result } = event.detail;
+  const box = outcomes.get(provider as Provider);
+  if (box) showOutcome(box, result as Connection);
+  logLine('connected', provider, JSON.stringify(result));
+  void refresh();
+});
+
+document.addEventListener('failed', (event: FailedEvent) => {
+  const { provider, status } = event.detail;
+  const el = event.target as OAuthConnect;
+  slotFailure(el, event); // shown once: in the element, with its status
+  const box = outcomes.get(provider as Provider);
+  if (box) showOutcome(box, undefined);
+  const code = 'error' in event.detail ? String(event.detail.error) : status;
+  const error = code !== status ? ` (${code})` : '';
+  logLine('failed', provider, `status: ${status}${error}`);
+  void refresh();
+});
+
+// ——— what the backend received (its own sanitized record, for this session) ———
+
+interface Trace {
+  id: string;
+  at: number;
+  title: string;
+  status?: number;
+  lines: { kind: string; label: string; data?: unknown }[];
+}
+interface BackendState {
+  user: string;
+  connections: Partial<Record<Provider, Connection>>;
+  received: Trace[];
+}
+
+const WHO: Record<string, string> = {
+  in: 'browser → your backend',
+  out: 'your backend → provider',
+  back: 'provider → your backend',
+  store: 'your backend kept',
+  answer: 'your backend → browser',
+  error: 'error',
+};
+
+const received = document.getElementById('received')!;
+function renderReceived(traces: Trace[]): void {
+  document.getElementById('received-empty')!.hidden = traces.length > 0;
+  received.replaceChildren(
+    ...traces.map((trace, index) => {
+      const details = document.createElement('details');
+      details.open = index === 0;
+      const summary = document.createElement('summary');
+      const at = document.createElement('time');
+      at.textContent = time(trace.at);
+      const code = document.createElement('span');
+      code.className = `code ${trace.status && trace.status < 300 ? 'ok' : 'bad'}`;
+      code.textContent = String(trace.status ?? '');
+      summary.append(at, ` ${trace.title} `, code);
+      const list = document.createElement('ol');
+      for (const line of trace.lines) {
+        const li = document.createElement('li');
+        li.className = line.kind;
+        const who = document.createElement('span');
+        who.className = 'who';
+        who.textContent = WHO[line.kind] ?? line.kind;
+        const label = document.createElement('span');
+        label.className = 'label';
+        label.textContent = line.label;
+        li.append(who, label);
+        if (line.data !== undefined) {
+          const pre = document.createElement('pre');
+          pre.textContent = format(line.data);
+          li.append(pre);
+        }
+        list.append(li);
+      }
+      details.append(summary, list);
+      return details;
+    }),
+  );
+}
+
+/** One line per key; nested objects inline: short enough to read at a glance. */
+function format(data: unknown): string {
+  const inline = (value: unknown): string => {
+    if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
+    if (value && typeof value === 'object') {
+      return `{ ${Object.entries(value)
+        .map(([k, v]) => `${k}: ${inline(v)}`)
+        .join(', ')} }`;
+    }
+    return JSON.stringify(value);
+  };
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    return Object.entries(data)
+      .map(([key, value]) => `${key}: ${inline(value)}`)
+      .join('\n');
+  }
+  return typeof data === 'string' ? data : inline(data);
+}
+
+async function refresh(initial = false): Promise<void> {
+  const response = await fetch(routes.state, { headers: { accept: 'application/json' } }).catch(
+    () => undefined, // the demo server stopped: the panel keeps what it showed
+  );
+  if (!response?.ok) return;
+  const state = (await response.json()) as BackendState;
+  document.getElementById('user')!.textContent = state.user;
+  renderReceived(state.received);
+  if (initial) {
+    // connections made earlier (a Hint activation, a redirect flow, before a reload)
+    for (const [provider, connection] of Object.entries(state.connections)) {
+      const box = outcomes.get(provider as Provider);
+      if (box && box.hidden) showOutcome(box, connection, `since ${time(connection.at)}`);
+    }
+  }
+}
+
+document.getElementById('refresh')!.addEventListener('click', () => void refresh());
+document.getElementById('reset')!.addEventListener('click', async () => {
+  await fetch(routes.reset, { method: 'POST', headers: { 'content-type': 'application/json' } });
+  for (const box of outcomes.values()) showOutcome(box, undefined);
+  await refresh();
+});
+
+const hintLink = document.getElementById('hint-admin') as HTMLAnchorElement;
+hintLink.href = config.hint.adminUrl;
+
+void refresh(true);

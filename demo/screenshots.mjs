@@ -1,0 +1,289 @@
+// Clicks through the demo as a new user would, in headless Chromium, and saves the README's
+// screenshots in docs/screenshots/. Every provider must end `connected` through its mock on its
+// own origin, in every mode it offers; every popup must close again; and no response from the
+// demo's origin may carry a token or a code the mocks issued, nor the page show one.
+//
+//   node demo/screenshots.mjs            (CHROME_PATH to use another Chromium; SHOTS=0: no PNGs)
+//
+// It starts the demo itself (Vite with demo/vite.config.ts, mocks included) in this process, on
+// the usual ports or, when they are taken (an `npm start` running), on free ones.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { createServer } from 'vite';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'docs/screenshots');
+const shoot = process.env.SHOTS !== '0';
+const WIDTH = 1000;
+
+const vite = await createServer({
+  configFile: path.join(root, 'demo/vite.config.ts'),
+  logLevel: 'warn',
+  server: { port: 5173 },
+});
+await vite.listen();
+const origin = `http://localhost:${vite.httpServer.address().port}`;
+const mocks = globalThis[Symbol.for('oauth-connect.demo.mocks')];
+await mkdir(out, { recursive: true });
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage', `--window-size=${WIDTH},900`],
+  defaultViewport: { width: WIDTH, height: 900 },
+});
+
+/** Everything the demo's origin sent to the browser (documents, scripts' fetches). */
+const seen = [];
+const watch = (page) =>
+  page.on('response', async (response) => {
+    if (!response.url().startsWith(origin) || response.status() >= 300) return;
+    try {
+      seen.push({ url: response.url(), text: await response.text() });
+    } catch {
+      // a body that is gone (a redirect, a closed popup)
+    }
+  });
+
+const step = (text) => console.log(`• ${text}`);
+/** A page (or one element of it) as a PNG. */
+const png = async (target, name) => {
+  if (!shoot) return;
+  await target.screenshot({ path: path.join(out, name) });
+  console.log(`  saved docs/screenshots/${name}`);
+};
+const cardShot = async (page, provider, name) =>
+  png(await page.$(`.provider[data-provider="${provider}"]`), name);
+
+const [page] = await browser.pages();
+watch(page);
+page.on('console', (message) => {
+  if (/Lit is in dev mode/.test(message.text())) return;
+  if (message.type() === 'error' || message.type() === 'warn')
+    console.log(`  [page] ${message.text()}`);
+});
+browser.on('targetcreated', async (target) => {
+  const p = await target.page().catch(() => null);
+  if (p) watch(p);
+});
+
+/** Clicks the element's button and returns the popup it opened, once it shows `urlPart`. */
+async function openPopup(provider, urlPart) {
+  const target = browser.waitForTarget((t) => t.url().includes(urlPart), { timeout: 15000 });
+  await page.click(`#${provider} >>> button[part="button"]`);
+  const popup = await (await target).page();
+  await popup.setViewport({ width: 500, height: 640 });
+  await popup.waitForSelector('main');
+  return popup;
+}
+const NAMES = { hcss: 'HCSS', healthtap: 'HealthTap', bwell: 'b.well', hint: 'Hint' };
+/** How many `kind` events of `provider` the page's log shows. */
+const events = (kind, provider) =>
+  page.$$eval(
+    `.log li.${kind} .who`,
+    (els, name) => els.filter((el) => el.textContent === name).length,
+    NAMES[provider],
+  );
+/** Runs `action`, then waits for one more `kind` event of `provider` on the page. */
+async function expectEvent(kind, provider, action) {
+  const before = await events(kind, provider);
+  await action();
+  await page.waitForFunction(
+    (selector, name, count) =>
+      [...document.querySelectorAll(selector)].filter((el) => el.textContent === name).length >
+      count,
+    { timeout: 20000 },
+    `.log li.${kind} .who`,
+    NAMES[provider],
+    before,
+  );
+}
+/** Every popup closed again (the element closes it, or a severed one closes itself). */
+async function popupsClosed() {
+  for (let i = 0; i < 50; i++) {
+    if ((await browser.pages()).length === 1) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const urls = (await browser.pages()).map((p) => p.url());
+  throw new Error(`a popup was left open: ${urls.join(', ')}`);
+}
+const outcomeText = (provider) =>
+  page.$eval(`.provider[data-provider="${provider}"] [data-outcome]`, (el) => el.textContent);
+const setMode = (provider, mode) =>
+  page.click(`.provider[data-provider="${provider}"] input[value="${mode}"]`);
+/** The failure as the card shows it: once, in the element, with its status. */
+const failure = (provider) =>
+  page.$eval(`.provider[data-provider="${provider}"]`, (card) => {
+    const el = card.querySelector('oauth-connect');
+    return {
+      slotted: el.querySelector('[slot="error"]')?.textContent ?? '',
+      inElement: Boolean(el.shadowRoot.querySelector('[part="error"]')),
+      outcomeHidden: card.querySelector('[data-outcome]').hidden,
+    };
+  });
+
+try {
+  step(`demo page ${origin}`);
+  await page.goto(origin, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => customElements.get('oauth-connect'));
+  await png(page, 'integrations.png');
+
+  step('HCSS, popup: sign in, consent (served with COOP: the element offers Reopen · Cancel)');
+  await expectEvent('connected', 'hcss', async () => {
+    const hcss = await openPopup('hcss', '/identity/account/login');
+    await png(hcss, 'hcss-sign-in.png');
+    await hcss.type('#email', 'alex@acmepaving.example');
+    await hcss.type('#password', 'demo');
+    await Promise.all([hcss.waitForNavigation(), hcss.click('button[type="submit"]')]);
+    await hcss.waitForSelector('button[value="allow"]');
+    await png(hcss, 'hcss-consent.png');
+    await page.waitForSelector('#hcss >>> [part="severed"]', { timeout: 5000 });
+    await cardShot(page, 'hcss', 'hcss-severed.png');
+    await hcss.click('button[value="allow"]');
+  });
+  assert.match(await outcomeText('hcss'), /Connected · Alex Rivera/);
+  assert.match(await outcomeText('hcss'), /CompanyId 3f0c1e2a/);
+  await popupsClosed();
+  await cardShot(page, 'hcss', 'hcss-connected.png');
+
+  step('HealthTap, popup: Deny → failed (cancelled), shown once');
+  await expectEvent('failed', 'healthtap', async () => {
+    const deny = await openPopup('healthtap', '/oauth/authorize');
+    await deny.click('button[value="deny"]');
+  });
+  const denied = await failure('healthtap');
+  assert.ok(denied.inElement && denied.outcomeHidden, 'only the element shows the failure');
+  assert.match(denied.slotted, /^cancelled Access was denied/);
+  await popupsClosed();
+  await cardShot(page, 'healthtap', 'healthtap-denied.png');
+
+  step('HealthTap, polling: the element reads the popup’s URL back on this origin');
+  await setMode('healthtap', 'polling');
+  await expectEvent('connected', 'healthtap', async () => {
+    const popup = await openPopup('healthtap', '/oauth/authorize');
+    await popup.click('button[value="allow"]');
+  });
+  assert.match(await outcomeText('healthtap'), /HealthTap member f01bdaf1/);
+  await popupsClosed();
+
+  step('HealthTap, server mode: createServerFlow redeems the code; the element long-polls');
+  await setMode('healthtap', 'server');
+  await expectEvent('connected', 'healthtap', async () => {
+    const popup = await openPopup('healthtap', '/oauth/authorize');
+    await popup.click('button[value="allow"]');
+  });
+  await popupsClosed();
+
+  step('HCSS, server mode (COOP too): the server takes the redirect, the popup closes itself');
+  await setMode('hcss', 'server');
+  await expectEvent('connected', 'hcss', async () => {
+    const popup = await openPopup('hcss', '/identity/connect/consent');
+    await popup.click('button[value="allow"]');
+  });
+  assert.match(await outcomeText('hcss'), /Alex Rivera/);
+  await popupsClosed();
+
+  step("b.well, popup: getOauthUrl, consent, b.well's hosted completion page posts status-success");
+  await expectEvent('connected', 'bwell', async () => {
+    const bwell = await openPopup('bwell', '/oauth/connect');
+    await png(bwell, 'bwell-consent.png');
+    await bwell.click('button[value="allow"]');
+  });
+  assert.match(await outcomeText('bwell'), /Connected · Sunrise Health/);
+  await popupsClosed();
+
+  step('b.well, polling: a custom redirect URL with ?status_code= (Cancel, then Connect)');
+  await setMode('bwell', 'polling');
+  await expectEvent('failed', 'bwell', async () => {
+    const popup = await openPopup('bwell', '/oauth/connect');
+    await popup.click('button[value="cancel"]');
+  });
+  assert.match((await failure('bwell')).slotted, /^cancelled /);
+  await expectEvent('connected', 'bwell', async () => {
+    const popup = await openPopup('bwell', '/oauth/connect');
+    await popup.click('button[value="allow"]');
+  });
+  await popupsClosed();
+
+  step('The event log and what the backend received');
+  await page.waitForSelector('#received details');
+  const hcssTrace = await page.evaluate(() => {
+    // the HCSS code exchange, opened (the others folded), the panel unscrolled
+    document.querySelector('.received').style.maxHeight = 'none';
+    let found = false;
+    for (const trace of document.querySelectorAll('#received details')) {
+      trace.open = !found && trace.querySelector('summary').textContent.includes('HCSS: the code');
+      found ||= trace.open;
+    }
+    return found;
+  });
+  assert.ok(hcssTrace, 'the HCSS exchange is in the backend panel');
+  const panelText = await page.$eval('#received', (el) => el.innerText);
+  assert.match(panelText, /CompanyId/);
+  assert.match(panelText, /\(redacted\)/);
+  await png(await page.$('.panels'), 'backend-received.png');
+
+  for (const provider of ['hcss', 'bwell']) {
+    step(`${NAMES[provider]}, redirect: this tab goes to the provider and comes back`);
+    await setMode(provider, 'redirect');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click(`#${provider} >>> button[part="button"]`),
+    ]);
+    await page.waitForSelector('button[value="allow"]');
+    await Promise.all([page.waitForNavigation(), page.click('button[value="allow"]')]);
+    await page.waitForFunction(() => location.pathname === '/' && !location.search, {
+      timeout: 15000,
+    });
+    // the reloaded page's own event, not a connection the backend remembered from before
+    await page.waitForSelector('.log li.connected', { timeout: 15000 });
+    assert.equal(await events('connected', provider), 1);
+    await setMode(provider, 'popup');
+  }
+
+  step('Hint: the admin clicks Integrate; the activation page (landing mode) connects');
+  await page.goto(mocks.hint.adminUrl);
+  await png(page, 'hint-admin.png');
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  assert.equal(new URL(page.url()).pathname, '/hint-activate.html');
+  await page.waitForSelector('[data-outcome]:not([hidden])', { timeout: 15000 });
+  assert.equal(new URL(page.url()).search, '', 'the code is scrubbed from the address bar');
+  assert.match(await page.$eval('[data-outcome]', (el) => el.textContent), /Joe's Practice/);
+  await png(page, 'hint-activated.png');
+
+  step('Back to the integrations page: every card connected');
+  await page.goto(origin, { waitUntil: 'networkidle0' });
+  for (const provider of ['hcss', 'healthtap', 'bwell', 'hint']) {
+    await page.waitForSelector(
+      `.provider[data-provider="${provider}"] [data-outcome]:not([hidden])`,
+    );
+  }
+
+  step('No token reached the browser; no code is on view');
+  const { codes, tokens } = mocks.issued();
+  for (const name of ['hcss', 'healthtap', 'bwell', 'hint']) {
+    const { issued } = mocks[name];
+    console.log(`  ${name}: ${issued.codes.size} codes, ${issued.tokens.size} tokens issued`);
+  }
+  assert.ok(
+    tokens.length >= 6 && codes.length >= 4,
+    `the mocks issued ${codes.length} codes, ${tokens.length} tokens`,
+  );
+  for (const { url, text } of seen) {
+    for (const token of tokens) assert.ok(!text.includes(token), `a token in ${url}`);
+    for (const code of codes) assert.ok(!text.includes(code), `a code in ${url}`);
+  }
+  const visible = await page.evaluate(() => document.body.innerText + location.href);
+  for (const secret of [...codes, ...tokens]) assert.ok(!visible.includes(secret));
+  console.log(`ok: ${seen.length} responses from ${origin} checked, none with a token or code`);
+} catch (error) {
+  const events = await page.$eval('#log', (el) => el.innerText).catch(() => '(no log)');
+  console.error(`events on the page:\n${events}`);
+  throw error;
+} finally {
+  await browser.close();
+  await vite.close();
+}
