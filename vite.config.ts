@@ -59,8 +59,9 @@ const cdn = (entry: string, fileName: string): UserConfig => ({
     minify: true,
     target: 'es2022',
     lib: { entry, formats: ['es'], fileName: () => fileName },
-    // library mode keeps whitespace in `es` output; ask the bundler to minify the chunk fully
-    rollupOptions: { output: { minify: true } },
+    // library mode keeps whitespace in `es` output; ask the bundler to minify the chunk fully.
+    // One file: the engine's `import()` is inlined (a CDN user copies one file, not a folder).
+    rollupOptions: { output: { minify: true, codeSplitting: false } },
   },
 });
 
