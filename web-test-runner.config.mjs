@@ -1,8 +1,8 @@
 // @ts-check
 // Real browsers from Debian packages (no browser downloads here): Chromium, plus Firefox ESR (via
-// WebDriver BiDi) when it is installed. BROWSERS=chromium, BROWSERS=firefox or BROWSERS=webkit
-// (WebKitGTK's MiniBrowser through WebKitWebDriver under Xvfb: apt-get install webkit2gtk-driver
-// xvfb) picks the engines, comma separated.
+// WebDriver BiDi) and WebKitGTK (MiniBrowser through WebKitWebDriver under Xvfb) when they are
+// installed (apt-get install firefox-esr webkit2gtk-driver xvfb xauth; .ci/run installs all three).
+// BROWSERS=chromium, BROWSERS=firefox or BROWSERS=webkit picks engines, comma separated.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -19,9 +19,14 @@ import {
 
 const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+const WEBKIT = ['/usr/bin/WebKitWebDriver', '/usr/bin/Xvfb'];
 const want = process.env.BROWSERS
   ? process.env.BROWSERS.split(',').map((s) => s.trim())
-  : ['chromium', ...(existsSync(FIREFOX) ? ['firefox'] : [])];
+  : [
+      'chromium',
+      ...(existsSync(FIREFOX) ? ['firefox'] : []),
+      ...(WEBKIT.every((f) => existsSync(f)) ? ['webkit'] : []),
+    ];
 const chromeArgs = [
   '--no-sandbox', // CI runs as root
   '--disable-gpu',
