@@ -84,6 +84,9 @@ export default {
   nodeResolve: true,
   reporters: [defaultReporter(), countReporter()],
   concurrency: 1,
+  // one engine at a time: three at once on two cores starve WebKit's WebDriver and make timing
+  // tests (close checks, grace periods) flaky
+  concurrentBrowsers: 1,
   browserStartTimeout: 60000,
   testsFinishTimeout: 180000,
   testFramework: { config: { timeout: 15000 } },

@@ -13,7 +13,6 @@ import {
   MESSAGE_PREFIX,
   PENDING_ITEM,
 } from './core/protocol.js';
-import { randomToken } from './core/random.js';
 
 export interface CompleteCallbackOptions {
   /**
@@ -91,8 +90,13 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
     return delivery;
   }
 
-  const id = randomToken(16);
+  // matches the opener's acknowledgement to this message (not a secret: it can only close this page)
+  const id = crypto.randomUUID?.() ?? String(Math.random());
   const envelope = { type: CALLBACK_MESSAGE_TYPE, id, params };
+  const onAnswer = (data: { type?: unknown; id?: unknown } | null) => {
+    if (data?.type === DISMISS_MESSAGE_TYPE) end('dismissed');
+    else if (data?.type === ACK_MESSAGE_TYPE && data.id === id) end('acknowledged');
+  };
   // The opener first: the fast path, before anything touches storage.
   try {
     const opener = window.opener as Window | null;
@@ -101,6 +105,12 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
     if (opener && !opener.closed && (targetOrigin !== location.origin || opener.location.href)) {
       opener.postMessage(envelope, targetOrigin);
       via.push('opener');
+      // its answer may come straight back, before the channel below exists
+      const fromOpener = ({ source, origin, data }: MessageEvent) => {
+        if (source === opener && origin === location.origin) onAnswer(data as AnswerData);
+      };
+      addEventListener('message', fromOpener);
+      void answer.then(() => removeEventListener('message', fromOpener));
     }
   } catch {
     // a severed or cross-origin opener: the channel below still reaches it
@@ -110,7 +120,8 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
   // in a task of its own: the popup and the opener share one renderer thread, and the opener's
   // message handler (which starts the exchange) runs first; storage reads are slow the first time.
   const rest = () => {
-    if (!answered) deliverOnChannel({ params, envelope, via, answer, end, options });
+    const key = takeFlowKey(); // taken even when answered (or disposed) already: it is spent
+    if (!answered) deliverOnChannel({ params, envelope, key, via, answer, end, onAnswer, options });
   };
   if (via.length) setTimeout(rest);
   else rest();
@@ -124,25 +135,27 @@ interface Delivering {
     readonly id: string;
     readonly params: CallbackParams;
   };
+  /** This tab's per-flow key, if the opener left one. */
+  readonly key: string | undefined;
   readonly via: CallbackDelivery['via'][number][];
   readonly answer: Promise<CallbackAnswer>;
   readonly end: (answer: CallbackAnswer) => void;
+  readonly onAnswer: (data: AnswerData) => void;
   readonly options: CompleteCallbackOptions;
 }
 
+/** What the opener answers with: an acknowledgement (of one message id) or a dismissal. */
+type AnswerData = { type?: unknown; id?: unknown } | null;
+
 /** Delivery over the flow's channel (its key from this tab's sessionStorage), and its answer. */
-function deliverOnChannel({ params, envelope, via, answer, end, options }: Delivering): void {
+function deliverOnChannel(delivering: Delivering): void {
+  const { params, envelope, key, via, answer, end, onAnswer, options } = delivering;
   const { id } = envelope;
-  const key = takeFlowKey();
   const message = key ? { ...envelope, key } : envelope;
   const name = key || params.state ? channelName(key) : undefined;
   const broadcast = typeof BroadcastChannel === 'function';
 
   let channel: BroadcastChannel | undefined;
-  const onAnswer = (data: { type?: unknown; id?: unknown } | null) => {
-    if (data?.type === DISMISS_MESSAGE_TYPE) end('dismissed');
-    else if (data?.type === ACK_MESSAGE_TYPE && data.id === id) end('acknowledged');
-  };
   // Where BroadcastChannel is missing, answers come as storage events; a dismissal marks the key.
   const onStorage = ({ key: item, newValue }: StorageEvent) => {
     if (!newValue) return;
@@ -150,22 +163,20 @@ function deliverOnChannel({ params, envelope, via, answer, end, options }: Deliv
     else if (!broadcast && item?.startsWith(MESSAGE_PREFIX)) {
       try {
         const posted = JSON.parse(newValue) as { channel?: unknown; data?: unknown };
-        if (posted.channel === name) onAnswer(posted.data as Parameters<typeof onAnswer>[0]);
+        if (posted.channel === name) onAnswer(posted.data as AnswerData);
       } catch {
         // not ours
       }
     }
   };
   void answer.then(() => {
-    if (channel) channel.onmessage = null;
     channel?.close();
     removeEventListener('storage', onStorage);
   });
 
   if (name && broadcast) {
     channel = new BroadcastChannel(name);
-    channel.onmessage = ({ data }: MessageEvent) =>
-      onAnswer(data as Parameters<typeof onAnswer>[0]);
+    channel.onmessage = ({ data }: MessageEvent) => onAnswer(data as AnswerData);
     channel.postMessage(message);
     via.push('channel');
   } else if (name) {
@@ -224,8 +235,9 @@ function resumeRedirect(params: CallbackParams, via: CallbackDelivery['via'][num
   if (params.state !== undefined && params.state !== pending.state) return;
   const target = new URL(pending.returnTo, location.href);
   if (target.origin !== location.origin) return;
+  // the answer's own keys (a malformed one carries its error, never `malformed` / `withCode`)
   for (const [key, value] of Object.entries(params)) {
-    if (key !== 'malformed') target.searchParams.set(key, value);
+    if (typeof value === 'string' && key !== 'malformed') target.searchParams.set(key, value);
   }
   via.push('redirect');
   location.replace(target.toString());

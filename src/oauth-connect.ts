@@ -126,7 +126,9 @@ export class OAuthConnect extends LitElement {
     this.disabled = false;
     // The flow engine is a chunk of its own: fetch it, and make the request ahead, as soon as a
     // click looks likely, so the click opens the popup at the provider's URL at once.
-    const preload = () => void preloadFlow(this.options()).catch(() => undefined);
+    const preload = () => {
+      if (!this.disabled) preloadFlow(this.options()).catch(() => undefined);
+    };
     for (const type of ['pointerenter', 'focusin', 'touchstart']) {
       this.addEventListener(type, preload, { passive: true });
     }

@@ -57,7 +57,7 @@ export function parseCallbackUrl(href: string): CallbackParams | undefined {
   if (!malformed) return found;
   return {
     error: 'invalid_request',
-    error_description: `The answer carried a repeated, empty or oversized "${malformed}" parameter.`,
+    error_description: `A repeated, empty or oversized "${malformed}" parameter.`,
     ...(found['state'] ? { state: found['state'] } : {}),
     malformed,
     ...(all('code').length ? { withCode: true } : {}),

@@ -11,8 +11,9 @@
  *   2. Popup URL: read from this attempt's own popup once it is back on our origin: ours by
  *      construction.
  *   3. BroadcastChannel or storage event (they reach every tab of the origin): it names this
- *      attempt's key — the per-flow secret the opener wrote into the `about:blank` popup's
- *      `sessionStorage`, which only that tab's callback page can read (a tab that another site
+ *      attempt's key — the per-flow secret the opener put in the popup tab's `sessionStorage`
+ *      (into the `about:blank` popup, or into the copy a popup opened at a ready request starts
+ *      with), which only that tab's callback page can read (a tab that another site
  *      navigated to the callback page has none; another tab's flow has another) — or, without a
  *      key, it carries this attempt's `state`. A stateless answer (a b.well `status_code`, an
  *      `error=` without state) with no key of ours is never ours: not "the only pending flow".

@@ -21,7 +21,9 @@ export const channelName = (key?: string): string =>
 
 /**
  * `sessionStorage` item holding the per-flow key, written by the opener into the `about:blank`
- * popup before it leaves for the provider. Session storage belongs to the tab, so the callback page
+ * popup before it leaves for the provider, or — for a popup opened at a request made ahead — into
+ * the opener's own `sessionStorage` for the moment of `window.open`, which the popup starts with a
+ * copy of (the opener's own value is put back at once). Session storage belongs to the tab, so the callback page
  * that this popup later shows finds it (through Cross-Origin-Opener-Policy too), and a tab that any
  * other site navigated to the callback page does not.
  */

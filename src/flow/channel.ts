@@ -69,9 +69,23 @@ function postOnChannel(win: Window, name: string, data: unknown): void {
   }
 }
 
-/** Tells the callback page that its result was taken, so it may close itself. */
-export function acknowledge(win: Window, name: string, id: string): void {
-  postOnChannel(win, name, { type: ACK_MESSAGE_TYPE, id });
+/**
+ * Tells the callback page that its result was taken, so it may close itself: on the channel it
+ * listens on (`on`), and to the window itself — the callback page opens its channel a task after
+ * posting to its opener, so an early acknowledgement may come before it. Only to our own origin.
+ */
+export function acknowledge(
+  win: Window,
+  reply: { readonly on: string; readonly id: string },
+  popup: Window,
+): void {
+  const ack = { type: ACK_MESSAGE_TYPE, id: reply.id };
+  postOnChannel(win, reply.on, ack);
+  try {
+    popup.postMessage(ack, win.location.origin);
+  } catch {
+    // a closed or severed window: the channel carries it
+  }
 }
 
 /** How long a dismissal is remembered: a late answer after that holds an expired code anyway. */

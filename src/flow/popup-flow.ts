@@ -112,7 +112,7 @@ export class PopupFlow implements Started {
    * old window's answer is dismissed. Call it synchronously in a click. False if it was blocked.
    */
   reopen(): boolean {
-    if (this.lifetime.signal.aborted) return false;
+    if (this.ended || this.lifetime.signal.aborted) return false;
     const { config, window: win } = this.run;
     const ready = takeReady(config);
     const popup = openSignIn({ width: config.popupWidth, height: config.popupHeight }, win, ready);
@@ -156,10 +156,15 @@ export class PopupFlow implements Started {
     listen(
       win,
       'pagehide',
-      () =>
-        this.settle(
-          new ConnectError('cancelled', 'The page was left before the connection completed.'),
-        ),
+      () => {
+        // the page leaves: a flow with its answer releases its window now (no timer fires later)
+        if (this.ended) this.lifetime.abort();
+        else {
+          this.settle(
+            new ConnectError('cancelled', 'The page was left before the connection completed.'),
+          );
+        }
+      },
       signal,
     );
   }
@@ -275,7 +280,7 @@ export class PopupFlow implements Started {
    */
   private retire(attempt: Attempt): void {
     attempt.scope.abort();
-    if (attempt.reply) acknowledge(this.run.window, attempt.reply.on, attempt.reply.id);
+    if (attempt.reply) acknowledge(this.run.window, attempt.reply, attempt.popup);
     closePopup(attempt.popup);
     if (attempt.navigated && !attempt.taken) {
       dismiss(this.run.window, channelName(attempt.key), attempt.key);
@@ -285,6 +290,7 @@ export class PopupFlow implements Started {
   }
 
   private checkClosed(): void {
+    if (this.ended) return; // the answer is in: its window's handle no longer matters
     const { popup, navigated } = this.attempt;
     if (!isClosed(popup)) {
       this.closedAt = 0;

@@ -16,8 +16,9 @@ const MAX_READY = 8;
 
 const ready = new Map<string, { readonly request: ReadyRequest; readonly at: number }>();
 
-/** What the request depends on, or undefined when it cannot be made ahead. */
+/** What the request depends on, or undefined when it cannot be made ahead (or used: a popup). */
 function signature(config: ResolvedConfig): string | undefined {
+  if (config.mode !== 'popup' && config.mode !== 'polling') return;
   if (config.preset.completion !== 'code' || config.resolveUrl || config.urlEndpoint) return;
   if (!config.authorizeUrl) return;
   const { authorizeUrl, buildUrl, clientId, redirectUri, scope, pkce, extraParams } = config;
@@ -32,7 +33,10 @@ const making = new Map<string, Promise<void>>();
  */
 export function prepareAhead(config: ResolvedConfig): Promise<void> {
   const sig = signature(config);
-  if (!sig || ready.has(sig)) return Promise.resolve();
+  if (!sig) return Promise.resolve();
+  const found = ready.get(sig);
+  if (found && fresh(found)) return Promise.resolve();
+  ready.delete(sig); // a stale one goes (with its verifier); a new one is made
   let made = making.get(sig);
   if (!made) {
     made = prepareRequest(config, {
@@ -57,5 +61,7 @@ export function takeReady(config: ResolvedConfig): ReadyRequest | undefined {
   const found = sig === undefined ? undefined : ready.get(sig);
   if (!found) return undefined;
   ready.delete(sig!);
-  return Date.now() - found.at < MAX_AGE_MS ? found.request : undefined;
+  return fresh(found) ? found.request : undefined;
 }
+
+const fresh = (entry: { readonly at: number }) => Date.now() - entry.at < MAX_AGE_MS;

@@ -60,12 +60,13 @@ function loadEngine(): Promise<Engine> {
  * invalid option is not an error here (the click reports it).
  */
 export async function preloadFlow(options?: ConnectOptions): Promise<void> {
-  if (!hostWindow({})) return; // server-side rendering: nothing to load
+  const win = hostWindow({});
+  if (!win) return; // server-side rendering: nothing to load
   const e = await loadEngine();
   if (!options) return;
   let config: ResolvedConfig;
   try {
-    config = resolveConfig(options, location.href);
+    config = resolveConfig(options, win.location.href);
   } catch {
     return;
   }
@@ -191,7 +192,9 @@ function fromEngine(
 
 /** The window flows run in: the context's, else the global one; none outside a browser. */
 function hostWindow(context: FlowContext): Window | undefined {
-  return context.window ?? (typeof window === 'undefined' ? undefined : window);
+  if (context.window) return context.window;
+  // (Deno has a `window` but no document: no browser either)
+  return typeof window === 'undefined' || typeof document === 'undefined' ? undefined : window;
 }
 
 function providerOf(options: ConnectOptions): ProviderId {

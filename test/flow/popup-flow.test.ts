@@ -449,6 +449,53 @@ describe('popup flow: the sign-in window after the answer', () => {
     }
   });
 
+  it('the page leaving while the exchange runs closes the window at once', async () => {
+    const t = uid();
+    const seen = reports('test-callback-report');
+    try {
+      const flow = outcome(
+        connect(
+          await hcss('approve', {
+            redirectUri: reportCallbackUrl(),
+            exchangeUrl: `${exchangeUrl(t)}&delay=2000`,
+          }),
+        ),
+      );
+      await seen.next({ phase: 'delivered' });
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      await until(() => spy.last?.closed === true, 150, 'the window closed on pagehide');
+      await flow;
+    } finally {
+      seen.close();
+    }
+  });
+
+  it('after the answer, a handle reading closed is no cancel: no offer, Reopen opens nothing', async () => {
+    const t = uid();
+    const seen = reports('test-callback-report');
+    try {
+      const phases: string[] = [];
+      const handle = startFlow(
+        await hcss('approve', {
+          redirectUri: reportCallbackUrl(),
+          exchangeUrl: `${exchangeUrl(t)}&delay=1500`,
+        }),
+        { onPhase: (p) => phases.push(p) },
+      );
+      await seen.next({ phase: 'delivered' });
+      await until(() => phases.includes('exchanging'), 2000, 'the exchange');
+      spy.last!.close();
+      await sleep(400); // several close checks (every 100 ms) while the exchange runs
+      expect(phases).not.to.include('severed');
+      expect(handle.reopen()).to.equal(false);
+      expect(spy.calls).to.have.length(1);
+      const r = await outcome(handle.result);
+      expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+    } finally {
+      seen.close();
+    }
+  });
+
   it('a fast backend: the window is closed by the time connect() resolves', async () => {
     const t = uid();
     await connect(await hcss('approve', { exchangeUrl: exchangeUrl(t) }));
@@ -461,6 +508,48 @@ describe('popup flow: the sign-in window after the answer', () => {
     const r = await outcome(connect(await hcss('approve', { exchangeUrl: exchangeUrl(t, '400') })));
     expect(r.ok ? 'connected' : r.error.status).to.equal('exchange_failed');
     expect(spy.last?.closed).to.equal(true);
+  });
+});
+
+describe('the callback page and its opener', () => {
+  // The callback page posts to its opener and opens its channel a task later: an acknowledgement
+  // that comes straight back over postMessage (from its opener only) still closes it.
+  async function openCallback() {
+    const seen = reports('test-callback-report');
+    const answers: MessageEvent[] = [];
+    const onMessage = (e: MessageEvent) => {
+      if (e.data?.type === 'oauth-connect:callback') answers.push(e);
+    };
+    window.addEventListener('message', onMessage);
+    window.open(`${reportCallbackUrl()}?code=c-${uid()}&state=s-${uid()}`, '_blank', 'popup');
+    await until(() => answers.length > 0, 5000, 'the callback message');
+    window.removeEventListener('message', onMessage);
+    return { seen, message: answers[0]! };
+  }
+
+  it('an acknowledgement posted straight back by the opener closes it', async () => {
+    const { seen, message } = await openCallback();
+    try {
+      const popup = message.source as Window;
+      popup.postMessage({ type: 'oauth-connect:ack', id: message.data.id }, location.origin);
+      expect((await seen.next({ phase: 'answered' }))['answer']).to.equal('acknowledged');
+      await until(() => popup.closed, 2000, 'the callback page closed itself');
+    } finally {
+      seen.close();
+    }
+  });
+
+  it('an acknowledgement of another message id is not its own: it stays open', async () => {
+    const { seen, message } = await openCallback();
+    try {
+      const popup = message.source as Window;
+      popup.postMessage({ type: 'oauth-connect:ack', id: 'another-id' }, location.origin);
+      await sleep(500);
+      expect(seen.matching({ phase: 'answered' })).to.have.length(0);
+      expect(popup.closed).to.equal(false);
+    } finally {
+      seen.close();
+    }
   });
 });
 
