@@ -1,5 +1,7 @@
-// Angular (illustrative: not type-checked here, it needs @angular/core). CUSTOM_ELEMENTS_SCHEMA
-// lets the template use <oauth-connect>; (connected) / (failed) bind its events.
+// Angular: CUSTOM_ELEMENTS_SCHEMA lets the template use <oauth-connect>; (connected) / (failed) bind
+// its events. With strictTemplates, $event is the package's ConnectedEvent / FailedEvent (it declares
+// them in HTMLElementEventMap; without strictTemplates $event is `any`), so the handlers take them as
+// they are. Compiled by Angular's AOT compiler (strictTemplates) in test/server/examples.test.mjs.
 import { Component, CUSTOM_ELEMENTS_SCHEMA } from '@angular/core';
 import 'oauth-connect';
 import type { ConnectedEvent, FailedEvent } from 'oauth-connect';
@@ -18,14 +20,17 @@ import type { ConnectedEvent, FailedEvent } from 'oauth-connect';
       (failed)="onFailed($event)"
       >Connect HCSS</oauth-connect
     >
+    <p role="status">{{ message }}</p>
   `,
 })
 export class ConnectComponent {
-  // Angular types $event of a custom element's event as Event: narrow it here
-  onConnected(event: Event) {
-    console.log('connected', (event as ConnectedEvent).detail.result);
+  message = '';
+
+  onConnected(event: ConnectedEvent) {
+    console.log('connected', event.detail.result);
+    this.message = 'Connected';
   }
-  onFailed(event: Event) {
-    console.warn((event as FailedEvent).detail.status);
+  onFailed(event: FailedEvent) {
+    this.message = `${event.detail.status}: ${event.detail.message}`;
   }
 }
