@@ -65,10 +65,12 @@ export class FlowController {
     if (this.running || this.autostarting) return;
     const abort = (this.autostarting = new AbortController());
     const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
-    void autostartFlow(options, context).then((handle) => {
-      if (this.autostarting === abort) this.autostarting = undefined;
-      if (handle && !abort.signal.aborted) this.track(abort, handle).catch(() => undefined);
-    });
+    void autostartFlow(options, context)
+      .catch(() => undefined) // the engine did not load: the button is still there
+      .then((handle) => {
+        if (this.autostarting === abort) this.autostarting = undefined;
+        if (handle && !abort.signal.aborted) this.track(abort, handle).catch(() => undefined);
+      });
   }
 
   private autostarting: AbortController | undefined;
