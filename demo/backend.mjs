@@ -5,18 +5,33 @@
 //                            status) and b.well's url-endpoint (getOauthUrl)
 //   GET|POST /api/oauth/server  createServerFlow: mode="server" (start, the provider's redirect,
 //                            the element's long-poll)
+//   GET  /api/integrations/status?provider=…   the elements' status-url: { connected, name?,
+//                            error?, updatedAt? } of this user's connection
+//   POST /api/integrations/disconnect   the elements' disconnect-url: { provider } → forgotten
 //   GET  /api/demo/state     this session's connections and "what your backend received"
 //   POST /api/demo/reset     forgets them
+//   POST /api/demo/signin    { email, password }: the partner app's own sign-in (demo account)
+//   POST /api/demo/signout   signs this session out: every other /api/ route answers 401 until
+//                            the next sign-in (what a landing code meets before the sign-in)
+//   POST /api/demo/break     { provider }: the connection reports an error, as an integration
+//                            record would (Hint's integration_error_message)
 //
 // The server module is passed in (`server`): the demo loads ../src/server/index.ts through Vite,
 // the tests load the built dist/server.js. What the backend receives and sends is kept per session,
 // sanitized (no code, token or secret in full), for the page's panel.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { CALLBACK_PATH, ROUTES } from './settings.mjs';
+import { CALLBACK_PATH, KESTREL_USER, ROUTES } from './settings.mjs';
 
 const SESSION_COOKIE = 'kestrel_session';
-const DEMO_USER = 'Pat Morgan';
+const DEMO_USER = KESTREL_USER.name;
+/** What a broken connection reports (demo: POST /api/demo/break). */
+const BROKEN = {
+  hint: "Hint: the practice's integration was disabled by an admin (integration_error_message).",
+  hcss: 'HCSS: the company removed Kestrel in the HCSS Marketplace.',
+  healthtap: 'HealthTap: the member revoked access.',
+  bwell: 'b.well: the connection needs the member to sign in again.',
+};
 const MAX_TRACES = 30;
 
 /**
@@ -181,39 +196,114 @@ export function createDemoBackend({ server, settings, origin, fetch = globalThis
     res.end(JSON.stringify(body));
   };
 
-  return function demoBackend(req, res, next) {
-    const path = (req.url ?? '/').split('?')[0];
+  const newSession = (res) => {
+    const sid = randomBytes(18).toString('base64url');
+    users.set(sid, { signedIn: true, connections: {}, vault: {}, received: [] });
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`);
+    return sid;
+  };
+  const isJson = (req) => /json/.test(req.headers['content-type'] ?? '');
+  const readJson = async (req) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    return parseJson(text) ?? {};
+  };
+
+  return async function demoBackend(req, res, next) {
+    const url = new URL(req.url ?? '/', origin);
+    const path = url.pathname;
     let sid = sessionOf(req.headers);
     if (!path.startsWith('/api/')) {
-      // "signed in": a page load without a session gets one
+      // "signed in": a first page load without a session gets one (a signed-in demo user)
       if (!sid && req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '')) {
-        sid = randomBytes(18).toString('base64url');
-        users.set(sid, { connections: {}, vault: {}, received: [] });
-        res.setHeader('set-cookie', `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`);
+        newSession(res);
       }
       return next?.();
     }
-    if (!sid) {
+    // the partner app's own sign-in and sign-out (a JSON POST: no cross-site form can send it)
+    if (path === ROUTES.signin && req.method === 'POST' && isJson(req)) {
+      const { email, password } = await readJson(req);
+      if (
+        String(email ?? '').toLowerCase() !== KESTREL_USER.email ||
+        password !== KESTREL_USER.password
+      ) {
+        return sendJson(res, 401, {
+          error: 'invalid_credentials',
+          error_description: 'Wrong email or password.',
+        });
+      }
+      sid ??= newSession(res);
+      users.get(sid).signedIn = true;
+      return sendJson(res, 200, { user: DEMO_USER });
+    }
+    if (path === ROUTES.signout && req.method === 'POST' && isJson(req)) {
+      if (sid) users.get(sid).signedIn = false;
+      return sendJson(res, 200, { signedIn: false });
+    }
+    const user = sid ? users.get(sid) : undefined;
+    if (path === ROUTES.state && req.method === 'GET' && user && !user.signedIn) {
+      return sendJson(res, 200, { signedIn: false, user: null, connections: {}, received: [] });
+    }
+    if (!user?.signedIn) {
       return sendJson(res, 401, {
         error: 'unauthorized',
-        error_description: 'Sign in first: reload the demo page.',
+        error_description: 'Sign in to Kestrel first.',
       });
     }
     if (path === ROUTES.oauth) return exchangeListener(req, res);
     if (path === ROUTES.server) return flowListener(req, res);
-    const user = users.get(sid);
     if (path === ROUTES.state && req.method === 'GET') {
       return sendJson(res, 200, {
+        signedIn: true,
         user: DEMO_USER,
         connections: user.connections,
         received: user.received,
       });
     }
-    if (
-      path === ROUTES.reset &&
-      req.method === 'POST' &&
-      /json/.test(req.headers['content-type'] ?? '')
-    ) {
+    if (path === ROUTES.status && req.method === 'GET') {
+      // the element's status-url: what this user's connection looks like now
+      const connection = user.connections[url.searchParams.get('provider') ?? ''];
+      return sendJson(
+        res,
+        200,
+        connection
+          ? {
+              connected: true,
+              name: connection.account,
+              updatedAt: new Date(connection.at).toISOString(),
+              ...(connection.error ? { error: connection.error } : {}),
+            }
+          : { connected: false },
+      );
+    }
+    if (path === ROUTES.disconnect && req.method === 'POST' && isJson(req)) {
+      const { provider } = await readJson(req);
+      const known = Object.hasOwn(user.connections, provider ?? '');
+      delete user.connections[provider];
+      delete user.vault[provider]; // a real backend would also revoke the tokens at the provider
+      user.received.unshift({
+        id: randomBytes(6).toString('hex'),
+        at: Date.now(),
+        title: `${NAMES[provider] ?? provider}: disconnect`,
+        status: 200,
+        lines: [
+          { kind: 'in', label: `POST ${ROUTES.disconnect}`, data: { provider } },
+          {
+            kind: 'store',
+            label: known ? `forgot the ${provider} connection and its tokens` : 'nothing to forget',
+          },
+          { kind: 'answer', label: 'answered 200', data: { disconnected: true } },
+        ],
+      });
+      return sendJson(res, 200, { disconnected: true });
+    }
+    if (path === ROUTES.break && req.method === 'POST' && isJson(req)) {
+      const { provider } = await readJson(req);
+      const connection = user.connections[provider ?? ''];
+      if (connection) connection.error = BROKEN[provider] ?? 'The connection reports an error.';
+      return sendJson(res, connection ? 200 : 404, { broken: Boolean(connection) });
+    }
+    if (path === ROUTES.reset && req.method === 'POST' && isJson(req)) {
       user.connections = {};
       user.vault = {};
       user.received = [];

@@ -1,30 +1,51 @@
 // The partner's activation page, Hint's registered redirect URL: the element (mode="landing")
-// takes the ?code= from the address bar at once (it is scrubbed), sends it to the backend, and
-// says how it went.
+// takes the ?code= from the address bar at once (it is scrubbed) and sends it to the backend. A
+// signed-out admin gets a 401 there: the element holds the code in this tab and fires
+// `signin-required`; the page offers its sign-in, which sends the admin back here, where the
+// element sends the held code.
 import '../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
-import { readConfig, showOutcome, slotFailure, type Connection } from './ui.js';
+import {
+  readConfig,
+  sessionState,
+  showAccount,
+  showOutcome,
+  signinHref,
+  slotFailure,
+  type Connection,
+} from './ui.js';
 
 const config = readConfig();
-// read before the element's first update, which takes the code and scrubs it from the URL
-const arrivedWithCode = new URLSearchParams(location.search).has('code');
+// read before the element's first update, which takes the code (or the held one)
+const arrived =
+  new URLSearchParams(location.search).has('code') ||
+  sessionStorage.getItem('oauth-connect:held:hint') !== null;
 
 const el = document.getElementById('hint') as OAuthConnect;
 const outcome = document.querySelector<HTMLElement>('[data-outcome]')!;
 const adminLink = document.getElementById('admin-link') as HTMLAnchorElement;
 adminLink.href = config.hint.adminUrl;
-if (!arrivedWithCode) {
+(document.getElementById('signin-link') as HTMLAnchorElement).href = signinHref(
+  config,
+  config.hintLandingPath,
+);
+if (!arrived) {
   document.getElementById('no-code')!.hidden = false;
   document.getElementById('intro')!.hidden = true;
 }
 
-el.addEventListener('connected', (event: ConnectedEvent) =>
-  showOutcome(outcome, event.detail.result as Connection),
-);
+el.addEventListener('connected', (event: ConnectedEvent) => {
+  document.getElementById('signin-tip')!.hidden = true;
+  showOutcome(outcome, event.detail.result as Connection, '', { title: false });
+});
 el.addEventListener('failed', (event: FailedEvent) => slotFailure(el, event));
+el.addEventListener('signin-required', () => {
+  document.getElementById('signin-tip')!.hidden = false;
+});
 
-void fetch(config.routes.state, { headers: { accept: 'application/json' } })
-  .then((r) => (r.ok ? (r.json() as Promise<{ user: string }>) : undefined))
-  .then((state) => {
-    if (state) document.getElementById('user')!.textContent = state.user;
-  });
+void sessionState(config).then((state) => {
+  showAccount(config, state);
+  // the connection's status, once there is a user to ask about (signed out, it would be a 401:
+  // "status unknown")
+  if (state?.signedIn) el.statusUrl = `${config.routes.status}?provider=hint`;
+});

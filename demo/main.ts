@@ -1,14 +1,18 @@
 // The demo's integrations page: one card per provider, each with its <oauth-connect>; a mode switch
 // per card; the events as fired; and what the backend received, sanitized by the backend.
 import '../src/index.js';
-import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import type { ConnectedEvent, DisconnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
 import {
   readConfig,
+  sessionState,
+  showAccount,
   showOutcome,
+  signOut,
   slotFailure,
   time,
   type Connection,
   type Provider,
+  type SessionState,
 } from './ui.js';
 
 type Mode = 'popup' | 'polling' | 'redirect' | 'server';
@@ -56,6 +60,9 @@ const noteFor = (provider: Provider, mode: Mode) =>
 
 /** Sets an element up for `mode`, as a partner page would. */
 function configure(el: OAuthConnect, provider: Provider, mode: Mode): void {
+  // the connection's health from your backend, and its disconnect endpoint (any mode)
+  el.statusUrl = `${routes.status}?provider=${provider}`;
+  el.disconnectUrl = routes.disconnect;
   el.mode = mode;
   el.exchangeUrl = routes.oauth;
   el.redirectUri = callback;
@@ -110,6 +117,13 @@ for (const card of document.querySelectorAll<HTMLElement>('.provider')) {
   outcomes.set(provider, card.querySelector<HTMLElement>('[data-outcome]')!);
   const el = card.querySelector<OAuthConnect>('oauth-connect');
   if (!el) continue;
+  if (provider === 'hint') {
+    // landing mode: the status and Disconnect only (reconnecting starts in Hint)
+    el.exchangeUrl = routes.oauth;
+    el.statusUrl = `${routes.status}?provider=hint`;
+    el.disconnectUrl = routes.disconnect;
+    continue;
+  }
   if (provider === 'bwell') el.prepend(`Connect ${config.bwell.connectionName}`);
   const offered = (card.querySelector<HTMLElement>('[data-modes]')?.dataset['modes'] ?? 'popup')
     .split(' ')
@@ -164,7 +178,11 @@ function renderModes(
 // ——— outcomes and the event log ———
 
 const log = document.getElementById('log')!;
-function logLine(kind: 'connected' | 'failed', provider: string, detail: string): void {
+function logLine(
+  kind: 'connected' | 'failed' | 'disconnected',
+  provider: string,
+  detail: string,
+): void {
   document.getElementById('log-empty')!.hidden = true;
   const li = document.createElement('li');
   li.className = kind;
@@ -182,11 +200,22 @@ function logLine(kind: 'connected' | 'failed', provider: string, detail: string)
   log.prepend(li);
 }
 
+// the element says "Connected to …" itself (its status-url): the card adds the ids it keeps
+const facts = { title: false };
+
 document.addEventListener('connected', (event: ConnectedEvent) => {
   const { provider, result } = event.detail;
   const box = outcomes.get(provider as Provider);
-  if (box) showOutcome(box, result as Connection);
+  if (box) showOutcome(box, result as Connection, '', facts);
   logLine('connected', provider, JSON.stringify(result));
+  void refresh();
+});
+
+document.addEventListener('disconnected', (event: DisconnectedEvent) => {
+  const { provider, result } = event.detail;
+  const box = outcomes.get(provider as Provider);
+  if (box) showOutcome(box, undefined);
+  logLine('disconnected', provider, JSON.stringify(result));
   void refresh();
 });
 
@@ -211,9 +240,7 @@ interface Trace {
   status?: number;
   lines: { kind: string; label: string; data?: unknown }[];
 }
-interface BackendState {
-  user: string;
-  connections: Partial<Record<Provider, Connection>>;
+interface BackendState extends SessionState {
   received: Trace[];
 }
 
@@ -284,18 +311,16 @@ function format(data: unknown): string {
 }
 
 async function refresh(initial = false): Promise<void> {
-  const response = await fetch(routes.state, { headers: { accept: 'application/json' } }).catch(
-    () => undefined, // the demo server stopped: the panel keeps what it showed
-  );
-  if (!response?.ok) return;
-  const state = (await response.json()) as BackendState;
-  document.getElementById('user')!.textContent = state.user;
+  // the demo server stopped: the panel keeps what it showed
+  const state = await sessionState<BackendState>(config);
+  if (!state) return;
+  showAccount(config, state);
   renderReceived(state.received);
   if (initial) {
     // connections made earlier (a Hint activation, a redirect flow, before a reload)
     for (const [provider, connection] of Object.entries(state.connections)) {
       const box = outcomes.get(provider as Provider);
-      if (box && box.hidden) showOutcome(box, connection, `since ${time(connection.at)}`);
+      if (box && box.hidden) showOutcome(box, connection, `since ${time(connection.at)}`, facts);
     }
   }
 }
@@ -304,10 +329,29 @@ document.getElementById('refresh')!.addEventListener('click', () => void refresh
 document.getElementById('reset')!.addEventListener('click', async () => {
   await fetch(routes.reset, { method: 'POST', headers: { 'content-type': 'application/json' } });
   for (const box of outcomes.values()) showOutcome(box, undefined);
+  for (const el of document.querySelectorAll<OAuthConnect>('oauth-connect')) {
+    void el.refreshStatus();
+  }
   await refresh();
 });
 
 const hintLink = document.getElementById('hint-admin') as HTMLAnchorElement;
 hintLink.href = config.hint.adminUrl;
+// an admin who is not signed in to Kestrel when Hint sends them over
+document.getElementById('hint-signed-out')!.addEventListener('click', async () => {
+  await signOut(config);
+  location.assign(config.hint.adminUrl);
+});
+// the integration reports a problem (Hint's integration_error_message): the element shows it
+document.getElementById('hint-break')!.addEventListener('click', async () => {
+  await fetch(routes.break, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ provider: 'hint' }),
+  });
+  await document.querySelector<OAuthConnect>('#hint')!.refreshStatus();
+});
+(document.getElementById('hcss-marketplace') as HTMLAnchorElement).href =
+  config.hcss.marketplaceUrl;
 
 void refresh(true);

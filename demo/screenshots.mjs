@@ -70,10 +70,49 @@ browser.on('targetcreated', async (target) => {
   if (p) watch(p);
 });
 
+/** Clicks what starts the element's flow: its button, or Reconnect once it shows "Connected". */
+async function clickStart(provider) {
+  const control = await page.waitForFunction(
+    (id) => {
+      const root = document.getElementById(id).shadowRoot;
+      return root.querySelector('[part="button"]') ?? root.querySelector('[part="reconnect"]');
+    },
+    {},
+    provider,
+  );
+  await control.click();
+}
+/** The element's own status line (status-url), once it has one. */
+const healthText = (provider, pattern) =>
+  page.waitForFunction(
+    (id, source) =>
+      new RegExp(source).test(
+        document.getElementById(id)?.shadowRoot.querySelector('#health')?.textContent ?? '',
+      ),
+    { timeout: 15000 },
+    provider,
+    pattern.source,
+  );
+/** Signs in on the partner's own sign-in page (the current page). */
+async function kestrelSignIn(target = page) {
+  await target.waitForSelector('#email');
+  await target.type('#email', 'pat@kestrel.example');
+  await target.type('#password', 'demo');
+  await Promise.all([target.waitForNavigation(), target.click('button[type="submit"]')]);
+}
+const signOut = () =>
+  page.evaluate(() =>
+    fetch('/api/demo/signout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }),
+  );
+
 /** Clicks the element's button and returns the popup it opened, once it shows `urlPart`. */
 async function openPopup(provider, urlPart) {
   const target = browser.waitForTarget((t) => t.url().includes(urlPart), { timeout: 15000 });
-  await page.click(`#${provider} >>> button[part="button"]`);
+  await clickStart(provider);
   const popup = await (await target).page();
   await popup.setViewport({ width: 500, height: 640 });
   await popup.waitForSelector('main');
@@ -112,6 +151,11 @@ async function popupsClosed() {
 }
 const outcomeText = (provider) =>
   page.$eval(`.provider[data-provider="${provider}"] [data-outcome]`, (el) => el.textContent);
+const cardText = (provider) =>
+  page.$eval(`.provider[data-provider="${provider}"]`, (card) => {
+    const el = card.querySelector('oauth-connect');
+    return `${el?.shadowRoot.textContent ?? ''} ${card.querySelector('[data-outcome]').textContent}`;
+  });
 const setMode = (provider, mode) =>
   page.click(`.provider[data-provider="${provider}"] input[value="${mode}"]`);
 /** The failure as the card shows it: once, in the element, with its status. */
@@ -144,7 +188,8 @@ try {
     await cardShot(page, 'hcss', 'hcss-severed.png');
     await hcss.click('button[value="allow"]');
   });
-  assert.match(await outcomeText('hcss'), /Connected · Alex Rivera/);
+  // the element's own status line (status-url), with Reconnect and Disconnect
+  await healthText('hcss', /Connected to Alex Rivera/);
   assert.match(await outcomeText('hcss'), /CompanyId 3f0c1e2a/);
   await popupsClosed();
   await cardShot(page, 'hcss', 'hcss-connected.png');
@@ -166,7 +211,7 @@ try {
     const popup = await openPopup('healthtap', '/oauth/authorize');
     await popup.click('button[value="allow"]');
   });
-  assert.match(await outcomeText('healthtap'), /HealthTap member f01bdaf1/);
+  await healthText('healthtap', /Connected to HealthTap member f01bdaf1/);
   await popupsClosed();
 
   step('HealthTap, server mode: createServerFlow redeems the code; the element long-polls');
@@ -183,7 +228,7 @@ try {
     const popup = await openPopup('hcss', '/identity/connect/consent');
     await popup.click('button[value="allow"]');
   });
-  assert.match(await outcomeText('hcss'), /Alex Rivera/);
+  await healthText('hcss', /Connected to Alex Rivera/);
   await popupsClosed();
 
   step("b.well, popup: getOauthUrl, consent, b.well's hosted completion page posts status-success");
@@ -192,7 +237,7 @@ try {
     await png(bwell, 'bwell-consent.png');
     await bwell.click('button[value="allow"]');
   });
-  assert.match(await outcomeText('bwell'), /Connected · Sunrise Health/);
+  await healthText('bwell', /Connected to Sunrise Health/);
   await popupsClosed();
 
   step('b.well, polling: a custom redirect URL with ?status_code= (Cancel, then Connect)');
@@ -229,10 +274,7 @@ try {
   for (const provider of ['hcss', 'bwell']) {
     step(`${NAMES[provider]}, redirect: this tab goes to the provider and comes back`);
     await setMode(provider, 'redirect');
-    await Promise.all([
-      page.waitForNavigation(),
-      page.click(`#${provider} >>> button[part="button"]`),
-    ]);
+    await Promise.all([page.waitForNavigation(), clickStart(provider)]);
     await page.waitForSelector('button[value="allow"]');
     await Promise.all([page.waitForNavigation(), page.click('button[value="allow"]')]);
     await page.waitForFunction(() => location.pathname === '/' && !location.search, {
@@ -244,23 +286,76 @@ try {
     await setMode(provider, 'popup');
   }
 
-  step('Hint: the admin clicks Integrate; the activation page (landing mode) connects');
+  step('Hint, signed out: Integrate → the activation page holds the code → sign in → connected');
+  await signOut();
   await page.goto(mocks.hint.adminUrl);
   await png(page, 'hint-admin.png');
   await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
   assert.equal(new URL(page.url()).pathname, '/hint-activate.html');
-  await page.waitForSelector('[data-outcome]:not([hidden])', { timeout: 15000 });
+  // the backend answered 401: the element fired signin-required and shows its sign-in slot
+  await page.waitForSelector('#signin-tip:not([hidden])', { timeout: 15000 });
   assert.equal(new URL(page.url()).search, '', 'the code is scrubbed from the address bar');
-  assert.match(await page.$eval('[data-outcome]', (el) => el.textContent), /Joe's Practice/);
+  const held = await page.evaluate(() => sessionStorage.getItem('oauth-connect:held:hint'));
+  assert.ok(held, 'the code is held in this tab');
+  await png(page, 'hint-signin-required.png');
+  await Promise.all([page.waitForNavigation(), page.click('#signin-link')]);
+  assert.equal(new URL(page.url()).pathname, '/signin.html');
+  await png(page, 'kestrel-signin.png');
+  await kestrelSignIn();
+  assert.equal(new URL(page.url()).pathname, '/hint-activate.html');
+  await healthText('hint', /Connected to Joe's Practice/);
+  assert.match(await page.$eval('[data-outcome]', (el) => el.textContent), /integration int-/);
+  assert.equal(
+    await page.evaluate(() => sessionStorage.getItem('oauth-connect:held:hint')),
+    null,
+    'the held code is gone',
+  );
   await png(page, 'hint-activated.png');
 
-  step('Back to the integrations page: every card connected');
+  step('HCSS Marketplace, signed out: sign in, then autostart runs the PKCE flow, once');
+  await signOut();
+  await page.goto(mocks.hcss.marketplaceUrl + '?app=kestrel-demo');
+  await png(page, 'hcss-marketplace.png');
+  await Promise.all([page.waitForNavigation(), page.click('button[value="connect"]')]);
+  await page.waitForFunction(() => location.pathname === '/signin.html', { timeout: 15000 });
+  await kestrelSignIn();
+  // back on /hcss-connect.html, signed in: the element leaves for HCSS by itself (HCSS still has
+  // the sign-in of the popup above: its consent page)
+  await page.waitForFunction(() => location.pathname === '/identity/connect/consent', {
+    timeout: 15000,
+  });
+  await Promise.all([page.waitForNavigation(), page.click('button[value="allow"]')]);
+  await page.waitForFunction(() => location.pathname === '/hcss-connect.html' && !location.search, {
+    timeout: 15000,
+  });
+  await healthText('hcss', /Connected to Alex Rivera/);
+  await png(page, 'hcss-arrival-connected.png');
+  // a reload is no new arrival: the page stays (no second flow)
+  await page.reload({ waitUntil: 'networkidle0' });
+  await healthText('hcss', /Connected to Alex Rivera/);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(new URL(page.url()).pathname, '/hcss-connect.html', 'autostart ran once');
+
+  step('Back to the integrations page: every card says it is connected (status-url)');
   await page.goto(origin, { waitUntil: 'networkidle0' });
-  for (const provider of ['hcss', 'healthtap', 'bwell', 'hint']) {
-    await page.waitForSelector(
-      `.provider[data-provider="${provider}"] [data-outcome]:not([hidden])`,
-    );
+  for (const [provider, name] of Object.entries({
+    hcss: /Connected to Alex Rivera/,
+    healthtap: /Connected to HealthTap member/,
+    bwell: /Connected to Sunrise Health/,
+    hint: /Connected to Joe's Practice/,
+  })) {
+    await healthText(provider, name);
   }
+  await cardShot(page, 'hint', 'hint-connected.png');
+
+  step('Health: the integration reports an error (Hint), then HCSS is disconnected');
+  await page.click('#hint-break');
+  await healthText('hint', /integration_error_message/);
+  assert.doesNotMatch(await cardText('hint'), /Reconnect/); // landing mode: Hint starts it
+  await cardShot(page, 'hint', 'health-error.png');
+  await expectEvent('disconnected', 'hcss', () => page.click('#hcss >>> [part="disconnect"]'));
+  await page.waitForSelector('#hcss >>> button[part="button"]');
+  assert.doesNotMatch(await cardText('hcss'), /Connected to/);
 
   step('No token reached the browser; no code is on view');
   const { codes, tokens } = mocks.issued();

@@ -4,8 +4,28 @@ import type { MockProviders } from './mocks/index.mjs';
 export type DemoSettings = Record<'hcss' | 'healthtap' | 'bwell' | 'hint', Record<string, unknown>>;
 
 export const PARTNER: { readonly id: string; readonly name: string };
-export const ROUTES: Readonly<Record<'oauth' | 'server' | 'state' | 'reset', string>>;
+export const ROUTES: Readonly<
+  Record<
+    | 'oauth'
+    | 'server'
+    | 'status'
+    | 'disconnect'
+    | 'state'
+    | 'reset'
+    | 'signin'
+    | 'signout'
+    | 'break',
+    string
+  >
+>;
 export const CALLBACK_PATH: string;
+export const SIGNIN_PATH: string;
+export const HCSS_ARRIVAL_PATH: string;
+export const KESTREL_USER: {
+  readonly name: string;
+  readonly email: string;
+  readonly password: string;
+};
 export const HINT_LANDING_PATH: string;
 
 export function demoSettings(

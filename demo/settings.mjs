@@ -3,6 +3,7 @@
 // defaulting to the local mocks, so the same demo can point at a provider's sandbox.
 //
 //   HCSS_BASE_URL        (https://api.hcssapps.com)          HCSS_CLIENT_ID, HCSS_CLIENT_SECRET, HCSS_SCOPE
+//   HCSS_MARKETPLACE_URL (the HCSS Marketplace page of your app; default: the mock's)
 //   HEALTHTAP_BASE_URL   (https://developers.healthtap.com)  HEALTHTAP_APP_ID, HEALTHTAP_APP_SECRET, HEALTHTAP_SCOPE
 //   HEALTHTAP_API_URL    (https://api.healthtap.com; default: HEALTHTAP_BASE_URL)
 //   BWELL_GRAPHQL_URL    (https://api.client-sandbox.icanbwell.com/v1/graphql)
@@ -18,9 +19,23 @@ export const PARTNER = { id: 'kestrel', name: 'Kestrel' };
 export const ROUTES = {
   oauth: '/api/oauth',
   server: '/api/oauth/server',
+  // the elements' status-url (?provider=…) and disconnect-url
+  status: '/api/integrations/status',
+  disconnect: '/api/integrations/disconnect',
   state: '/api/demo/state',
   reset: '/api/demo/reset',
+  signin: '/api/demo/signin',
+  signout: '/api/demo/signout',
+  // makes a connection report an error, as an integration record would (Hint's
+  // integration_error_message)
+  break: '/api/demo/break',
 };
+/** The partner app's own sign-in page. */
+export const SIGNIN_PATH = '/signin.html';
+/** The page the HCSS Marketplace sends a customer to after consent (autostart). */
+export const HCSS_ARRIVAL_PATH = '/hcss-connect.html';
+/** The demo user of the partner app (its own account, not a provider's). */
+export const KESTREL_USER = { name: 'Pat Morgan', email: 'pat@kestrel.example', password: 'demo' };
 export const CALLBACK_PATH = '/callback.html';
 export const HINT_LANDING_PATH = '/hint-activate.html';
 
@@ -32,14 +47,18 @@ export function demoSettings(env, mocks) {
   const htBase = trim(env.HEALTHTAP_BASE_URL || mocks.healthtap.origin);
   const htApi = trim(env.HEALTHTAP_API_URL || htBase);
   const connectionId = env.BWELL_CONNECTION_ID || 'conn-sunrise-health';
+  const hcssClientId = env.HCSS_CLIENT_ID || 'kestrel-demo';
   return {
     hcss: {
       mock: !env.HCSS_BASE_URL,
       authorizeUrl: `${hcssBase}/identity/connect/authorize`,
       tokenUrl: `${hcssBase}/identity/connect/token`,
-      clientId: env.HCSS_CLIENT_ID || 'kestrel-demo',
+      clientId: hcssClientId,
       clientSecret: env.HCSS_CLIENT_SECRET || 'demo-hcss-client-secret',
       scope: env.HCSS_SCOPE || 'openid profile timecards:read',
+      marketplaceUrl:
+        env.HCSS_MARKETPLACE_URL ||
+        `${mocks.hcss.origin}/marketplace?app=${encodeURIComponent(hcssClientId)}`,
     },
     healthtap: {
       mock: !env.HEALTHTAP_BASE_URL,
@@ -84,7 +103,10 @@ export function registerWithMocks(mocks, settings, origin) {
     clientId: hcss.clientId,
     clientSecret: hcss.clientSecret,
     name: PARTNER.name,
+    description: 'Scheduling and job costing for paving crews.',
     redirectUris,
+    // where the HCSS Marketplace sends a customer after consent
+    marketplaceRedirectUrl: `${origin}${HCSS_ARRIVAL_PATH}`,
   });
   mocks.healthtap.register({
     clientId: healthtap.clientId,
@@ -124,6 +146,8 @@ export function publicConfig(settings) {
     routes: ROUTES,
     callbackPath: CALLBACK_PATH,
     hintLandingPath: HINT_LANDING_PATH,
+    signinPath: SIGNIN_PATH,
+    kestrelSignIn: `${KESTREL_USER.email} / ${KESTREL_USER.password}`,
     hcss: {
       where: where(hcss.mock, hcss.authorizeUrl),
       authorizeUrl: hcss.authorizeUrl,
@@ -131,6 +155,7 @@ export function publicConfig(settings) {
       scope: hcss.scope,
       coop: hcss.mock,
       signIn: hcss.mock ? `${HCSS_USER.email} / ${HCSS_USER.password}` : undefined,
+      marketplaceUrl: hcss.marketplaceUrl,
     },
     healthtap: {
       where: where(healthtap.mock, healthtap.authorizeUrl),

@@ -7,10 +7,31 @@ export type Provider = 'hcss' | 'healthtap' | 'bwell' | 'hint';
 /** What the demo server hands the page (settings.mjs publicConfig): no secret in it. */
 export interface DemoConfig {
   partner: { id: string; name: string };
-  routes: Record<'oauth' | 'server' | 'state' | 'reset', string>;
+  routes: Record<
+    | 'oauth'
+    | 'server'
+    | 'status'
+    | 'disconnect'
+    | 'state'
+    | 'reset'
+    | 'signin'
+    | 'signout'
+    | 'break',
+    string
+  >;
   callbackPath: string;
   hintLandingPath: string;
-  hcss: { where: string; authorizeUrl: string; clientId: string; scope: string; signIn?: string };
+  signinPath: string;
+  /** The partner app's demo account, `email / password`. */
+  kestrelSignIn: string;
+  hcss: {
+    where: string;
+    authorizeUrl: string;
+    clientId: string;
+    scope: string;
+    signIn?: string;
+    marketplaceUrl: string;
+  };
   healthtap: { where: string; authorizeUrl: string; clientId: string; scope: string };
   bwell: { where: string; completionOrigin: string; connectionId: string; connectionName: string };
   hint: { where: string; adminUrl: string };
@@ -22,6 +43,54 @@ export function readConfig(): DemoConfig {
   return JSON.parse(raw) as DemoConfig;
 }
 
+/** The backend's view of this session (GET /api/demo/state). */
+export interface SessionState {
+  signedIn: boolean;
+  user: string | null;
+  connections: Partial<Record<Provider, Connection>>;
+}
+
+/** This session as the backend sees it; undefined when the backend cannot be reached. */
+export async function sessionState<T extends SessionState = SessionState>(
+  config: DemoConfig,
+): Promise<T | undefined> {
+  const response = await fetch(config.routes.state, {
+    headers: { accept: 'application/json' },
+  }).catch(() => undefined);
+  return response?.ok ? ((await response.json()) as T) : undefined;
+}
+
+/** The partner's sign-in page, sending the user back to `returnTo` (a path of this site). */
+export const signinHref = (config: DemoConfig, returnTo = location.pathname) =>
+  `${config.signinPath}?return=${encodeURIComponent(returnTo)}`;
+
+/**
+ * The top bar's account: "Pat Morgan · Sign out", or "Signed out · Sign in". Signing out reloads
+ * the page (`onSignedOut` runs first).
+ */
+export function showAccount(config: DemoConfig, state: SessionState | undefined): void {
+  const user = document.getElementById('user')!;
+  const action = document.getElementById('account-action') as HTMLButtonElement | null;
+  user.textContent = state?.signedIn ? (state.user ?? 'Signed in') : 'Signed out';
+  user.classList.toggle('out', !state?.signedIn);
+  if (!action) return;
+  action.hidden = !state;
+  action.textContent = state?.signedIn ? 'Sign out' : 'Sign in';
+  action.onclick = async () => {
+    if (!state?.signedIn) return location.assign(signinHref(config));
+    await signOut(config);
+    location.reload();
+  };
+}
+
+export function signOut(config: DemoConfig): Promise<Response> {
+  return fetch(config.routes.signout, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+}
+
 /** A connection as the backend answered it (`storeCredentials`' return value). */
 export interface Connection {
   account?: string;
@@ -31,11 +100,25 @@ export interface Connection {
   at?: number;
 }
 
-/** Shows "Connected · account" in `box` (or hides it). */
-export function showOutcome(box: HTMLElement, connection: Connection | undefined, note = ''): void {
+/**
+ * Shows "Connected · account" in `box` (or hides it). `title: false` shows only the facts (an
+ * element with a `status-url` says "Connected to …" itself); nothing to show hides the box.
+ */
+export function showOutcome(
+  box: HTMLElement,
+  connection: Connection | undefined,
+  note = '',
+  { title: withTitle = true } = {},
+): void {
   box.replaceChildren();
   box.hidden = !connection;
   if (!connection) return;
+  if (!withTitle) {
+    const facts = factsOf(connection, note);
+    box.hidden = !facts;
+    if (facts) box.append(facts);
+    return;
+  }
   const title = document.createElement('div');
   title.className = 'connected';
   const check = document.createElement('span');
@@ -48,23 +131,28 @@ export function showOutcome(box: HTMLElement, connection: Connection | undefined
   text.append(strong, ` · ${connection.account ?? 'account'}`);
   title.append(check, text);
   box.append(title);
+  const facts = factsOf(connection, note);
+  if (facts) box.append(facts);
+}
+
+/** The connection's ids (CompanyId, integration, connection) as chips, or undefined. */
+function factsOf(connection: Connection, note: string): HTMLElement | undefined {
   const facts: [string, string | undefined][] = [
     ['CompanyId', connection.companyId],
     ['integration', connection.integrationId],
     ['connection', connection.connectionId],
   ];
   const shown = facts.filter(([, value]) => value);
-  if (shown.length || note) {
-    const meta = document.createElement('div');
-    meta.className = 'facts';
-    for (const [label, value] of shown) {
-      const chip = document.createElement('span');
-      chip.textContent = `${label} ${value}`;
-      meta.append(chip);
-    }
-    if (note) meta.append(note);
-    box.append(meta);
+  if (!shown.length && !note) return undefined;
+  const meta = document.createElement('div');
+  meta.className = 'facts';
+  for (const [label, value] of shown) {
+    const chip = document.createElement('span');
+    chip.textContent = `${label} ${value}`;
+    meta.append(chip);
   }
+  if (note) meta.append(note);
+  return meta;
 }
 
 /**

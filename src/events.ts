@@ -14,6 +14,21 @@ export interface FailedDetail {
   readonly errorDescription?: string;
 }
 
+/** `disconnected` detail: your `disconnect-url`'s JSON answer (`{}` without one). */
+export interface DisconnectedDetail {
+  readonly provider: ProviderId;
+  readonly result: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * `signin-required` detail (landing mode): your backend answered the exchange 401. The code is held
+ * in this tab until the user has signed in; then the element on the page they return to, or
+ * `resume()`, sends it.
+ */
+export interface SigninRequiredDetail {
+  readonly provider: ProviderId;
+}
+
 /** Fired when the flow connected (and the backend exchange, if any, succeeded). */
 export class ConnectedEvent extends CustomEvent<ConnectedDetail> {
   static readonly type = 'connected';
@@ -30,12 +45,32 @@ export class FailedEvent extends CustomEvent<FailedDetail> {
   }
 }
 
+/** Fired when `disconnect-url` answered 2xx (the status is fetched again). */
+export class DisconnectedEvent extends CustomEvent<DisconnectedDetail> {
+  static readonly type = 'disconnected';
+  constructor(detail: DisconnectedDetail) {
+    super(DisconnectedEvent.type, { detail, bubbles: true, composed: true });
+  }
+}
+
+/**
+ * Fired instead of `failed` when a landing exchange answered 401: show your sign-in; the held code
+ * is sent after it (the element on the page the user returns to, or `resume()`).
+ */
+export class SigninRequiredEvent extends CustomEvent<SigninRequiredDetail> {
+  static readonly type = 'signin-required';
+  constructor(detail: SigninRequiredDetail) {
+    super(SigninRequiredEvent.type, { detail, bubbles: true, composed: true });
+  }
+}
+
 // Where the events are typed. Both bubble and are composed, so they reach the element's ancestors,
 // the shadow roots it sits in, its document and the window, and partners listen there too
 // (`window.addEventListener('failed', (e) => e.detail.status)`). They are declared on exactly those
 // targets' maps: HTMLElementEventMap, ShadowRootEventMap, DocumentEventMap and WindowEventMap. Not
 // GlobalEventHandlersEventMap, which would also type them on SVG and MathML elements.
-// The names are unprefixed (the contract's), so the risk is someone else's event of the same name.
+// The names are unprefixed (the contract's, and `disconnected` / `signin-required` beside them), so
+// the risk is someone else's event of the same name.
 // These declarations are in scope only in a program that imports 'oauth-connect' or
 // 'oauth-connect/react' (not '/callback' or '/server'), i.e. one that loads the element. There a
 // `failed` dispatched by other code would be typed as ours (test `e instanceof FailedEvent` if the
@@ -46,17 +81,25 @@ declare global {
   interface HTMLElementEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
+    disconnected: DisconnectedEvent;
+    'signin-required': SigninRequiredEvent;
   }
   interface ShadowRootEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
+    disconnected: DisconnectedEvent;
+    'signin-required': SigninRequiredEvent;
   }
   interface DocumentEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
+    disconnected: DisconnectedEvent;
+    'signin-required': SigninRequiredEvent;
   }
   interface WindowEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
+    disconnected: DisconnectedEvent;
+    'signin-required': SigninRequiredEvent;
   }
 }

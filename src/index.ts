@@ -7,6 +7,7 @@ export { OAuthConnect };
 export { connect, preloadFlow, resumeFlow, startFlow } from './connect.js';
 export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './connect.js';
 export type { ConnectOptions } from './core/config.js';
+export type { HealthState } from './flow/health-controller.js';
 export { ConnectError, FAILURE_STATUSES, isConnectError } from './connect.js';
 export type { FailureStatus } from './connect.js';
 export {
@@ -21,5 +22,10 @@ export {
 } from './connect.js';
 export type { Mode, ProviderId, ProviderPreset } from './connect.js';
 export type { CodeCompletion, Completion, StatusCompletion } from './connect.js';
-export { ConnectedEvent, FailedEvent } from './events.js';
-export type { ConnectedDetail, FailedDetail } from './events.js';
+export { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
+export type {
+  ConnectedDetail,
+  DisconnectedDetail,
+  FailedDetail,
+  SigninRequiredDetail,
+} from './events.js';

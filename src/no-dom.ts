@@ -9,8 +9,13 @@
 import { ConnectError } from './core/errors.js';
 
 export * from './connect.js';
-export { ConnectedEvent, FailedEvent } from './events.js';
-export type { ConnectedDetail, FailedDetail } from './events.js';
+export { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
+export type {
+  ConnectedDetail,
+  DisconnectedDetail,
+  FailedDetail,
+  SigninRequiredDetail,
+} from './events.js';
 
 /** Stands in for the element class where there is no DOM: constructing it throws. */
 export class OAuthConnect {

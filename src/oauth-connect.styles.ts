@@ -2,7 +2,13 @@ import { css } from 'lit';
 
 /**
  * Parts: `button` (the connect button), `status` (live region with the outcome), `error` (the
- * error text), `severed` (the "Don't see the sign-in window?" group), `reopen`, `cancel`.
+ * error text), `severed` (the "Don't see the sign-in window?" group), `reopen`, `cancel`,
+ * `health` (the status from `status-url`), `reconnect`, `disconnect`, `signin`.
+ *
+ * Contrast (WCAG 2.2, on a white page; test/element.test.ts measures it): button text 5.1:1, the
+ * busy button the same (it keeps its colours: the spinner says it is busy, not a faded button),
+ * error text 7.3:1, the focus ring 14.7:1 against the white gap drawn inside it (so it shows on dark
+ * pages too). A `disabled` button is faded (3.1:1; WCAG exempts inactive controls).
  *
  * Custom properties (all optional):
  * `--oauth-connect-bg`, `--oauth-connect-fg`, `--oauth-connect-radius`, `--oauth-connect-padding`,
@@ -32,32 +38,43 @@ export const styles = css`
     gap: 0.5rem;
   }
   button:focus-visible {
-    outline: 3px solid var(--oauth-connect-focus, #ffbf47);
+    outline: 3px solid var(--oauth-connect-focus, #172554);
     outline-offset: 2px;
+    box-shadow: 0 0 0 2px #fff;
   }
-  button[aria-disabled='true'],
+  button[aria-busy='true'] {
+    cursor: progress;
+  }
   button:disabled {
     cursor: not-allowed;
     opacity: 0.7;
-  }
-  [part='severed'] {
-    display: flex;
-    gap: 0.5rem;
-    align-items: center;
-    flex-wrap: wrap;
   }
   .actions {
     display: inline-flex;
     gap: 0.5rem;
   }
   [part='reopen'],
-  [part='cancel'] {
+  [part='cancel'],
+  .secondary {
     padding: 0.3rem 0.8rem;
   }
-  [part='cancel'] {
+  [part='cancel'],
+  .secondary {
     background: transparent;
     color: inherit;
     border-color: currentColor;
+  }
+  [part='severed'],
+  [part='health'] {
+    display: flex;
+    gap: 0.5rem;
+    align-items: center;
+    flex-wrap: wrap;
+  }
+  [part='error'],
+  .error #health,
+  .problem {
+    color: var(--oauth-connect-error, #b00020);
   }
   .spinner {
     width: 0.9em;
@@ -76,9 +93,6 @@ export const styles = css`
     to {
       transform: rotate(360deg);
     }
-  }
-  [part='error'] {
-    color: var(--oauth-connect-error, #b00020);
   }
   .visually-hidden {
     position: absolute;

@@ -3,8 +3,10 @@ import { modeOf, type ConnectOptions, type ResolveUrl } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
 import { providers, type Mode, type ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
-import { ConnectedEvent, FailedEvent } from './events.js';
+import { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
 import { FlowController } from './flow/flow-controller.js';
+import type { HealthState } from './flow/health-controller.js';
+import type { HealthView } from './health-view.js';
 import { preloadFlow } from './flow/start-flow.js';
 import { styles } from './oauth-connect.styles.js';
 
@@ -17,10 +19,16 @@ import { styles } from './oauth-connect.styles.js';
  *
  * @fires {ConnectedEvent} connected - The flow finished: `detail = { provider, result, returnTo? }`.
  * @fires {FailedEvent} failed - The flow ended without a connection: `detail = { provider, status, message }`.
+ * @fires {DisconnectedEvent} disconnected - `disconnect-url` answered 2xx: `detail = { provider, result }`.
+ * @fires {SigninRequiredEvent} signin-required - Landing mode: your backend answered the exchange
+ *   401 (the user is not signed in to your app yet); the code is held in this tab for the sign-in.
+ *   `detail = { provider }`.
  *
  * @slot - The button label (default "Connect <provider>").
  * @slot busy - Shown in the button while a flow runs (default "Connecting…").
  * @slot error - Shown below the button after a failure (default: the failure message).
+ * @slot signin - Shown while the element waits for the user's sign-in (default "Sign in to finish
+ *   connecting <provider>.").
  *
  * @csspart button - The connect button.
  * @csspart status - The polite live region announcing each phase and the outcome. It shows on
@@ -31,13 +39,19 @@ import { styles } from './oauth-connect.styles.js';
  *   The flow keeps listening until Cancel, the user being back on the page, or the timeout.
  * @csspart reopen - Its "Reopen" button.
  * @csspart cancel - Its "Cancel" button.
+ * @csspart health - The connection's status from `status-url`: "Connected to <name>", the
+ *   integration's error, "Checking the connection…" or "Connection status unknown."
+ * @csspart reconnect - Its "Reconnect" button (runs the flow again; not in landing mode).
+ * @csspart disconnect - Its "Disconnect" button (only with `disconnect-url`).
+ * @csspart signin - The "Sign in to finish connecting" notice (landing mode, after a 401).
  *
  * @cssprop [--oauth-connect-bg=#0b5fff] - Button background.
  * @cssprop [--oauth-connect-fg=#fff] - Button text colour.
  * @cssprop [--oauth-connect-radius=0.5rem] - Button corner radius.
  * @cssprop [--oauth-connect-padding=0.6rem 1.1rem] - Button padding.
  * @cssprop [--oauth-connect-font=inherit] - Font shorthand.
- * @cssprop [--oauth-connect-focus=#ffbf47] - Focus ring colour.
+ * @cssprop [--oauth-connect-focus=#172554] - Focus ring colour (drawn around a white gap, so it
+ *   shows on light and dark pages alike).
  * @cssprop [--oauth-connect-error=#b00020] - Error text colour.
  */
 export class OAuthConnect extends LitElement {
@@ -63,6 +77,10 @@ export class OAuthConnect extends LitElement {
     fallback: {},
     landingPath: { attribute: 'landing-path' },
     disabled: { type: Boolean, reflect: true },
+    statusUrl: { attribute: 'status-url' },
+    disconnectUrl: { attribute: 'disconnect-url' },
+    statusTimeout: { type: Number, attribute: 'status-timeout' },
+    autostart: { type: Boolean },
     resolveUrl: { attribute: false },
     extraParams: { attribute: false },
     exchangeHeaders: { attribute: false },
@@ -108,6 +126,21 @@ export class OAuthConnect extends LitElement {
   /** Landing mode: the path the code must land on. */
   declare landingPath: string | undefined;
   declare disabled: boolean;
+  /**
+   * Your backend's view of the connection: `GET` → `{ connected, name?, error?, updatedAt? }`, sent
+   * with the exchange's credentials and headers. Shown as "Connected to <name> · Reconnect", or the
+   * integration's error with Reconnect; a bad or late answer is "status unknown", never connected.
+   */
+  declare statusUrl: string | undefined;
+  /** Your backend's disconnect endpoint: `POST { provider }`; with it, the status offers Disconnect. */
+  declare disconnectUrl: string | undefined;
+  /** ms before the status (or disconnect) request counts as unanswered (default 5000). */
+  declare statusTimeout: number | undefined;
+  /**
+   * Redirect mode: start the flow without a click, once per tab (e.g. the page the HCSS Marketplace
+   * sends a customer to). Set it once the user is signed in. Another mode is `invalid_config`.
+   */
+  declare autostart: boolean;
   /** Replaces `url-endpoint`: returns the URL to open (e.g. b.well's getOauthUrl from the client). */
   declare resolveUrl: ResolveUrl | undefined;
   /** Extra authorization request parameters. */
@@ -116,14 +149,36 @@ export class OAuthConnect extends LitElement {
   declare exchangeHeaders: Record<string, string> | undefined;
 
   private readonly flow = new FlowController(this, {
-    onConnected: (detail) => this.dispatchEvent(new ConnectedEvent(detail)),
+    onConnected: (detail) => {
+      this.dispatchEvent(new ConnectedEvent(detail));
+      if (this.statusUrl) void this.refreshStatus();
+    },
     onFailed: (error) => this.dispatchEvent(new FailedEvent(failedDetail(this.provider, error))),
+    onSigninRequired: () =>
+      this.dispatchEvent(new SigninRequiredEvent({ provider: this.provider })),
   });
+
+  /** Connection health: a chunk (controller and view) loaded only when `status-url` is set. */
+  private health: HealthView | undefined;
+  private healthLoad: Promise<HealthView> | undefined;
+  private loadHealth(): Promise<HealthView> {
+    return (this.healthLoad ??= import('./health-view.js').then(
+      (m) =>
+        (this.health = new m.HealthView(this, { html, nothing }, (result) =>
+          this.dispatchEvent(new DisconnectedEvent({ provider: this.provider, result })),
+        )),
+      (error: unknown) => {
+        this.healthLoad = undefined;
+        throw error;
+      },
+    ));
+  }
 
   constructor() {
     super();
     this.provider = 'generic';
     this.disabled = false;
+    this.autostart = false;
     // The flow engine is a chunk of its own: fetch it, and make the request ahead, as soon as a
     // click looks likely, so the click opens the popup at the provider's URL at once.
     const preload = () => {
@@ -147,13 +202,66 @@ export class OAuthConnect extends LitElement {
     this.flow.cancel();
   }
 
+  /**
+   * Finishes what this page holds for the element: a redirect return or landing code in the URL,
+   * or (landing mode) the code held while the user signed in — call it after an in-page sign-in.
+   * Resolves undefined when there is nothing to finish (or a flow runs); rejects like `connect()`.
+   */
+  resume(): Promise<ConnectResult | undefined> {
+    return this.flow.resume(this.options()) ?? Promise.resolve(undefined);
+  }
+
+  /** Fetches `status-url` again. */
+  refreshStatus(): Promise<void> {
+    return this.loadHealth().then((health) => health.refresh());
+  }
+
+  /**
+   * POSTs to `disconnect-url`; on success fires `disconnected` and fetches the status again.
+   * Rejects with a `ConnectError` (the status then shows the problem).
+   */
+  disconnect(): Promise<void> {
+    return this.loadHealth().then((health) => health.disconnect());
+  }
+
+  /** The connection's status from `status-url` (`{ kind: 'off' }` without one). */
+  get connectionStatus(): HealthState {
+    return this.health?.controller.state ?? { kind: 'off' };
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
+    // moved to another place in the page: the status request it had was aborted
+    if (this.hasUpdated && this.statusUrl) void this.refreshStatus();
     // A redirect return or a landing code in this page's URL is finished as soon as the element's
     // properties are in (after the first update), exactly once: the URL is scrubbed when taken.
+    // With nothing to finish, `autostart` may start a flow.
     void this.updateComplete.then(() => {
-      if (this.isConnected) this.flow.resume(this.options())?.catch(() => undefined);
+      if (!this.isConnected) return;
+      const resumed = this.flow.resume(this.options());
+      if (resumed) resumed.catch(() => undefined);
+      else this.maybeAutostart();
     });
+  }
+
+  /** The element's control that has the focus before an update. */
+  private focused: Element | null | undefined;
+
+  override willUpdate(): void {
+    this.focused = this.shadowRoot?.activeElement;
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    // The control that had the focus is gone (Reconnect became the busy button, the button the
+    // status line, Disconnect the button): the focus stays in the element, on its first button.
+    if (this.focused && !this.focused.isConnected) this.renderRoot.querySelector('button')?.focus();
+    if (changed.has('statusUrl') && (this.statusUrl || this.health)) void this.refreshStatus();
+    // set after the first load (e.g. once the page knows the user is signed in)
+    if (changed.get('autostart') === false) this.maybeAutostart();
+  }
+
+  private maybeAutostart(): void {
+    if (this.autostart && !this.disabled) this.flow.autostart(this.options());
   }
 
   /** The options of a flow: every property but `disabled`, as it is now. */
@@ -178,15 +286,19 @@ export class OAuthConnect extends LitElement {
     const state = this.flow.state;
     const busy = state.kind === 'running';
     const severed = busy && state.phase === 'severed';
+    const failed = state.kind === 'failed';
     const label = providers[this.provider]?.label ?? 'account';
     // Landing mode has nothing to click (the code is already in the URL): only the status shows.
     const clickable = modeOf(this) !== 'landing';
+    const health = this.health?.render(busy, clickable, failed, label);
+    const described = [health?.describes && 'health', failed && 'error'].filter(Boolean).join(' ');
     const button = html`<button
       part="button"
       type="button"
       ?disabled=${this.disabled}
       aria-disabled=${busy ? 'true' : 'false'}
       aria-busy=${busy ? 'true' : 'false'}
+      aria-describedby=${described || nothing}
       @click=${this.onClick}
     >
       ${
@@ -197,7 +309,7 @@ export class OAuthConnect extends LitElement {
       }
     </button>`;
     return html`
-      ${clickable ? button : nothing}
+      ${health?.template ?? nothing} ${clickable && !health?.covers ? button : nothing}
       ${
         severed
           ? html`<div part="severed" role="group" aria-label="Sign-in window">
@@ -210,15 +322,24 @@ export class OAuthConnect extends LitElement {
           : nothing
       }
       ${
-        state.kind === 'failed'
-          ? html`<div part="error"><slot name="error">${state.error.message}</slot></div>`
+        state.kind === 'signin-required'
+          ? html`<div part="signin">
+              <slot name="signin">Sign in to finish connecting ${label}.</slot>
+            </div>`
+          : nothing
+      }
+      ${
+        failed
+          ? html`<div part="error" id="error">
+              <slot name="error">${state.error.message}</slot>
+            </div>`
           : nothing
       }
       <div
         part="status"
         role="status"
         aria-live="polite"
-        class=${state.kind === 'connected' ? '' : 'visually-hidden'}
+        class=${state.kind === 'connected' && !this.statusUrl ? '' : 'visually-hidden'}
       >
         ${announcement(state, label)}
       </div>
@@ -238,6 +359,8 @@ function announcement(state: FlowController['state'], label: string): string {
       return `Connected to ${label}.`;
     case 'failed':
       return `Could not connect to ${label}: ${state.error.message}`;
+    case 'signin-required':
+      return `Sign in to finish connecting ${label}.`;
     default:
       return '';
   }

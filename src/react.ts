@@ -1,6 +1,7 @@
 /**
  * `oauth-connect/react`: `<oauth-connect>` as a React component, made with `@lit/react`.
- * Attributes become camelCase props (set as properties), and the two events become typed props:
+ * Attributes become camelCase props (set as properties), and the events become typed props
+ * (`onConnected`, `onFailed`, `onDisconnected`, `onSigninRequired`):
  *
  * ```tsx
  * import { OAuthConnect } from 'oauth-connect/react';
@@ -23,10 +24,15 @@ import * as React from 'react';
 import {
   OAuthConnect as OAuthConnectElement,
   type ConnectedEvent,
+  type DisconnectedEvent,
   type FailedEvent,
+  type SigninRequiredEvent,
 } from './index.js';
 
-/** `<oauth-connect>` for React: its properties as props, plus `onConnected` and `onFailed`. */
+/**
+ * `<oauth-connect>` for React: its properties as props, plus `onConnected`, `onFailed`,
+ * `onDisconnected` and `onSigninRequired`.
+ */
 export const OAuthConnect = createComponent({
   react: React,
   tagName: 'oauth-connect',
@@ -34,6 +40,8 @@ export const OAuthConnect = createComponent({
   events: {
     onConnected: 'connected' as EventName<ConnectedEvent>,
     onFailed: 'failed' as EventName<FailedEvent>,
+    onDisconnected: 'disconnected' as EventName<DisconnectedEvent>,
+    onSigninRequired: 'signin-required' as EventName<SigninRequiredEvent>,
   },
   displayName: 'OAuthConnect',
 });
@@ -41,4 +49,4 @@ export const OAuthConnect = createComponent({
 /** The props of {@link OAuthConnect} (a `ref` gives the `<oauth-connect>` element itself). */
 export type OAuthConnectProps = React.ComponentProps<typeof OAuthConnect>;
 
-export type { ConnectedEvent, FailedEvent };
+export type { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent };

@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../src/index.js';
 import { ConnectedEvent, FailedEvent, OAuthConnect, preloadFlow } from '../src/index.js';
 import {
@@ -237,5 +238,125 @@ describe('<oauth-connect>', () => {
     button(el).click();
     expect(spy.calls).to.have.length(2); // a new flow
     el.cancel();
+  });
+});
+
+// ——— accessibility: every state through axe-core, contrast measured, the error tied to the button
+
+/** sRGB relative luminance of a computed colour `rgb(r, g, b)` / `rgba(r, g, b, a)`. */
+function luminance(color: string): number {
+  const [r, g, b] = color
+    .match(/[\d.]+/g)!
+    .slice(0, 3)
+    .map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+/** WCAG contrast ratio of two computed colours. */
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+const WHITE = 'rgb(255, 255, 255)';
+
+describe('<oauth-connect> accessibility', () => {
+  const t = () => uid();
+  const part = (el: OAuthConnect, name: string) =>
+    el.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);
+
+  it('idle, busy, severed, connected and failed are axe-clean', async () => {
+    const idle = await hcssElement('stay');
+    await expect(idle).to.be.accessible();
+    button(idle).click();
+    await idle.updateComplete;
+    expect(button(idle).getAttribute('aria-busy')).to.equal('true');
+    await expect(idle).to.be.accessible(); // busy
+    await until(() => spy.last !== null, 2000, 'popup opened');
+    await sleep(400); // sent to the provider
+    spy.last!.close();
+    await until(() => !!part(idle, 'severed'), 3000, 'the offer');
+    await expect(idle).to.be.accessible(); // severed
+    idle.cancel();
+
+    const ok = await hcssElement('approve', t());
+    const connected = oneEvent(ok, 'connected');
+    button(ok).click();
+    await connected;
+    await ok.updateComplete;
+    expect(status(ok).textContent).to.contain('Connected');
+    await expect(ok).to.be.accessible();
+
+    const denied = await hcssElement('deny');
+    const failed = oneEvent(denied, 'failed');
+    button(denied).click();
+    await failed;
+    await denied.updateComplete;
+    await expect(denied).to.be.accessible();
+  });
+
+  it('the failure text is tied to the button (aria-describedby → #error in the shadow root)', async () => {
+    const el = await hcssElement('deny');
+    expect(button(el).hasAttribute('aria-describedby')).to.equal(false);
+    const failed = oneEvent(el, 'failed');
+    button(el).click();
+    await failed;
+    await el.updateComplete;
+    expect(button(el).getAttribute('aria-describedby')).to.equal('error');
+    const error = el.shadowRoot!.getElementById('error')!;
+    expect(error.getAttribute('part')).to.equal('error');
+    expect(error.textContent).to.contain('denied');
+    // a new flow: no stale description
+    el.authorizeUrl = el.authorizeUrl!.replace('deny', 'stay');
+    button(el).click();
+    await el.updateComplete;
+    expect(button(el).hasAttribute('aria-describedby')).to.equal(false);
+    el.cancel();
+  });
+
+  it('contrast on a white page: text ≥ 4.5:1 (busy too), focus ring and busy button ≥ 3:1', async () => {
+    const el = await hcssElement('stay');
+    const idle = getComputedStyle(button(el));
+    expect(contrast(idle.color, idle.backgroundColor)).to.be.at.least(4.5);
+    expect(contrast(idle.backgroundColor, WHITE)).to.be.at.least(3);
+
+    // a keyboard focus (Tab), which shows the ring in every engine
+    document.body.tabIndex = -1;
+    document.body.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement).to.equal(button(el));
+    // the ring as the stylesheet draws it (a probe button styled by the :focus-visible rule; where
+    // the engine reports :focus-visible here — headless Firefox does not — the real one too)
+    const rule = [...el.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules])]
+      .filter((r): r is CSSStyleRule => r instanceof CSSStyleRule)
+      .find((r) => r.selectorText === 'button:focus-visible')!;
+    const probe = document.createElement('button');
+    probe.style.cssText = rule.style.cssText;
+    el.shadowRoot!.append(probe);
+    const rings = [getComputedStyle(probe)];
+    if (button(el).matches(':focus-visible')) rings.push(getComputedStyle(button(el)));
+    for (const ring of rings) {
+      expect(ring.outlineStyle).to.equal('solid');
+      expect(parseFloat(ring.outlineWidth)).to.be.at.least(2);
+      // the ring sits on the page (white here) and on the white gap drawn inside it
+      expect(contrast(ring.outlineColor, WHITE)).to.be.at.least(3);
+      expect(ring.boxShadow).to.match(/rgb\(255, 255, 255\)/);
+    }
+    probe.remove();
+
+    button(el).click();
+    await el.updateComplete;
+    const busy = getComputedStyle(button(el));
+    expect(busy.opacity).to.equal('1'); // not faded
+    expect(contrast(busy.color, busy.backgroundColor)).to.be.at.least(4.5);
+    expect(contrast(busy.backgroundColor, WHITE)).to.be.at.least(3);
+    el.cancel();
+
+    const failed = oneEvent(el, 'failed');
+    await failed;
+    await el.updateComplete;
+    const error = getComputedStyle(el.shadowRoot!.getElementById('error')!);
+    expect(contrast(error.color, WHITE)).to.be.at.least(4.5);
   });
 });

@@ -4,6 +4,9 @@
 // - POST /identity/connect/token: form-encoded authorization_code grant, client authenticated
 //   (client_secret_post or basic), code single-use and short-lived, same redirect_uri, PKCE S256
 //   verifier required → a JWT access token carrying the CompanyId claim.
+// - GET  /marketplace: the HCSS Marketplace page of the partner apps; Connect → a consent screen
+//   → the partner's registered redirect URL (hcss-partner-consent.txt, step 1), where the partner
+//   makes sure the customer is signed in and runs the PKCE flow (step 2).
 // Its sign-in and consent pages are sent with Cross-Origin-Opener-Policy: same-origin (`coop`), as
 // identity servers often are: the opener's popup handle then reads closed (the severed path).
 import {
@@ -27,6 +30,7 @@ import {
 } from './http.mjs';
 
 const brand = { name: 'HCSS Identity', mark: 'HCSS' };
+const marketplaceBrand = { name: 'HCSS Marketplace', mark: 'HCSS' };
 const theme = {
   brand: '#101820',
   'brand-ink': '#f8fafc',
@@ -76,8 +80,8 @@ export async function startHcss({
   let origin = '';
 
   const pageHeaders = coop ? { 'cross-origin-opener-policy': 'same-origin' } : {};
-  const show = (res, status, title, body) =>
-    html(res, status, page({ title, brand, theme, body }), pageHeaders);
+  const show = (res, status, title, body, shown = brand) =>
+    html(res, status, page({ title, brand: shown, theme, body }), pageHeaders);
   const fail = (res, status, heading, text) =>
     errorPage(res, status, { title: heading, brand, theme }, heading, text, pageHeaders);
   const sessionOf = (req) => sessions.get(cookies(req)['hcss.idsrv']);
@@ -348,6 +352,73 @@ export async function startHcss({
     return json(res, 200, answer);
   }
 
+  /**
+   * The HCSS Marketplace, as a company admin sees it (already signed in to HCSS there): the partner
+   * apps, each with Connect; `?app=` shows one app's consent screen.
+   */
+  function marketplace(req, res, url) {
+    const xsrf = cookies(req)['hcss.mp'] || randomToken(16);
+    res.setHeader('set-cookie', cookie('hcss.mp', xsrf, 3600));
+    const apps = [...clients.values()].filter((c) => c.marketplaceRedirectUrl);
+    const app = clients.get(url.searchParams.get('app') ?? '');
+    const who = `<p class="note">Signed in as ${esc(HCSS_USER.name)} · ${esc(HCSS_USER.companyName)} (company admin)</p>`;
+    if (app?.marketplaceRedirectUrl) {
+      return show(
+        res,
+        200,
+        `Connect ${app.name} · HCSS Marketplace`,
+        `<div class="card">
+  <div class="app"><span class="logo">${esc(app.name.slice(0, 1))}</span>
+    <div><h1>Connect ${esc(app.name)}</h1><div class="sub" style="margin:0">to <b>${esc(HCSS_USER.companyName)}</b></div></div></div>
+  <p>${esc(app.name)} will be able to request data for your company from the HCSS APIs it was granted:</p>
+  <ul class="scopes">${app.scopes
+    .filter((scope) => SCOPES[scope]?.[1] && scope.includes(':'))
+    .map((scope) => `<li><b>${esc(SCOPES[scope][0])}</b><span>${esc(SCOPES[scope][1])}</span></li>`)
+    .join('')}</ul>
+  <form method="post" action="/marketplace/connect">
+    <input type="hidden" name="app" value="${esc(app.clientId)}">
+    <input type="hidden" name="xsrf" value="${esc(xsrf)}">
+    <div class="actions">
+      <button class="primary grow" type="submit" name="decision" value="connect">Connect</button>
+      <button class="secondary" type="submit" name="decision" value="cancel">Cancel</button>
+    </div>
+  </form>
+  <p class="note">After you connect, ${esc(app.name)} asks you to sign in there and verifies the connection with your HCSS account.</p>
+  ${who}
+</div>`,
+        marketplaceBrand,
+      );
+    }
+    const tiles = apps
+      .map(
+        (c) => `<li><b>${esc(c.name)}</b><span>${esc(c.description ?? '')}</span>
+  <a href="/marketplace?app=${encodeURIComponent(c.clientId)}">Connect ${esc(c.name)}…</a></li>`,
+      )
+      .join('');
+    return show(
+      res,
+      200,
+      'HCSS Marketplace',
+      `<div class="card"><h1>HCSS Marketplace</h1><p class="sub">Apps that work with your HCSS data</p>
+  <ul class="scopes">${tiles || '<li>No app is listed.</li>'}</ul>${who}</div>`,
+      marketplaceBrand,
+    );
+  }
+
+  async function marketplaceConnect(req, res) {
+    const form = await readForm(req);
+    if (!same(form.get('xsrf') ?? '', cookies(req)['hcss.mp'] ?? '')) {
+      return fail(res, 400, 'Bad request', 'The form was not sent from this page.');
+    }
+    const app = clients.get(form.get('app') ?? '');
+    if (!app?.marketplaceRedirectUrl)
+      return fail(res, 400, 'Unknown app', 'No such app is listed.');
+    if (form.get('decision') !== 'connect') return redirect(res, '/marketplace');
+    // "If they confirm the connection, they will be redirected to the redirect url configured in
+    // your app's settings."
+    return redirect(res, app.marketplaceRedirectUrl);
+  }
+
   function discovery(req, res) {
     json(res, 200, {
       issuer: `${origin}/identity`,
@@ -374,6 +445,8 @@ export async function startHcss({
       ['POST', '/identity/connect/consent', consent],
       ['POST', '/identity/connect/token', token],
       ['GET', '/identity/.well-known/openid-configuration', discovery],
+      ['GET', '/marketplace', marketplace],
+      ['POST', '/marketplace/connect', marketplaceConnect],
     ]),
     { host, port },
   );
@@ -383,6 +456,7 @@ export async function startHcss({
     origin,
     authorizeUrl: `${origin}/identity/connect/authorize`,
     tokenUrl: `${origin}/identity/connect/token`,
+    marketplaceUrl: `${origin}/marketplace`,
     issued,
     register(client) {
       clients.set(client.clientId, {

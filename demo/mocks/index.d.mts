@@ -8,7 +8,11 @@ export interface MockProvider {
 }
 
 export interface MockProviders {
-  readonly hcss: MockProvider & { readonly authorizeUrl: string; readonly tokenUrl: string };
+  readonly hcss: MockProvider & {
+    readonly authorizeUrl: string;
+    readonly tokenUrl: string;
+    readonly marketplaceUrl: string;
+  };
   readonly healthtap: MockProvider & { readonly authorizeUrl: string; readonly tokenUrl: string };
   readonly bwell: MockProvider & { readonly graphqlUrl: string };
   readonly hint: MockProvider & { readonly baseUrl: string; readonly adminUrl: string };

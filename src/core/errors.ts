@@ -32,16 +32,23 @@ export class ConnectError extends Error {
   readonly error: string | undefined;
   /** The provider's `error_description` parameter, when the provider sent one. */
   readonly errorDescription: string | undefined;
+  /**
+   * Landing mode: the backend answered the exchange 401 (the user is not signed in to your app
+   * yet). The code is held in this tab (status `exchange_failed`); `resumeFlow()` / the element's
+   * `resume()` sends it after the sign-in.
+   */
+  readonly signinRequired: boolean;
 
   constructor(
     status: FailureStatus,
     message: string,
-    options: { cause?: unknown } & ProviderErrorDetails = {},
+    options: { cause?: unknown; signinRequired?: boolean } & ProviderErrorDetails = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.error = options.error;
     this.errorDescription = options.errorDescription;
+    this.signinRequired = options.signinRequired === true;
   }
 }
 

@@ -92,3 +92,9 @@ function backendMessage(json: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The HTTP status a backend answered, when `error` is an `exchange_failed` for a non-2xx answer. */
+export function backendStatus(error: unknown): number | undefined {
+  const cause = error instanceof ConnectError ? (error.cause as { status?: unknown }) : undefined;
+  return typeof cause?.status === 'number' ? cause.status : undefined;
+}

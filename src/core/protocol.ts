@@ -37,3 +37,18 @@ export const DISMISSED_PREFIX = `${CHANNEL_NAME}:dismissed:`;
 
 /** `localStorage` items carrying a message where BroadcastChannel is missing (removed at once). */
 export const MESSAGE_PREFIX = `${CHANNEL_NAME}:message:`;
+
+/**
+ * `sessionStorage` item prefix (+ provider) holding a landing code while the user signs in to the
+ * partner app: this tab only, for {@link HELD_CODE_MAX_AGE_MS} at most, removed when taken.
+ */
+export const HELD_PREFIX = `${CHANNEL_NAME}:held:`;
+
+/** How long a held landing code may wait for the user's sign-in (Hint's codes live 10 minutes). */
+export const HELD_CODE_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * `sessionStorage` item prefix (+ provider) marking that `autostart` has started a flow in this
+ * tab: it never starts another there (a return, a failed return, a reload, Back: no loop).
+ */
+export const AUTOSTART_PREFIX = `${CHANNEL_NAME}:autostart:`;

@@ -107,3 +107,28 @@ export const pendingFlowSchema = z.object({
   timeout: z.number(),
 });
 export type PendingFlow = z.infer<typeof pendingFlowSchema>;
+
+/**
+ * A `status-url` answer: the connection's health as the partner backend knows it (e.g. Hint's
+ * integration record status and `integration_error_message`). Anything else is "status unknown",
+ * never "connected".
+ */
+export const statusResponseSchema = z.object({
+  connected: z.boolean(),
+  name: z.optional(z.string().check(z.maxLength(200))),
+  error: z.optional(z.string().check(z.maxLength(1000))),
+  updatedAt: z.optional(z.string().check(z.maxLength(100))),
+});
+export type StatusResponse = z.infer<typeof statusResponseSchema>;
+
+/**
+ * A landing code held in this tab's `sessionStorage` while the user signs in to the partner app
+ * (the exchange answered 401): `at` is when it landed, so its age counts from there.
+ */
+export const heldCodeSchema = z.object({
+  v: z.literal(1),
+  provider: z.string(),
+  code: param,
+  at: z.number(),
+});
+export type HeldCode = z.infer<typeof heldCodeSchema>;

@@ -6,9 +6,12 @@ import type { Completion } from '../core/completion.js';
 import { untilAborted } from '../core/abort.js';
 import type { ConnectOptions, ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
-import { exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
-import type { Mode } from '../core/providers/types.js';
+import { backendStatus, exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
+import { HELD_CODE_MAX_AGE_MS } from '../core/protocol.js';
+import type { Mode, ProviderId } from '../core/providers/types.js';
 import { prepareRequest } from '../core/request.js';
+import { heldCodeSchema } from '../core/schemas.js';
+import { heldItem } from './held-code.js';
 import { landingRunner } from './landing.js';
 import { after, listen, onAbort } from './lifetime.js';
 import { popupRunner } from './popup-runner.js';
@@ -18,6 +21,7 @@ import type { ConnectResult, FlowContext, FlowHandle } from './start-flow.js';
 import type { UrlAnswer } from './url-answer.js';
 
 export { prepareAhead, takeReady } from './ready.js';
+export { claimAutostart } from './autostart.js';
 
 /** One runner per mode. */
 const runners: Readonly<Record<Mode, Runner>> = {
@@ -60,7 +64,35 @@ export function finishAnswer(
   const result =
     outcome instanceof ConnectError
       ? Promise.reject(outcome)
-      : finish(run, outcome).then((done) => (returnTo ? { ...done, returnTo } : done));
+      : finish(run, outcome, at).then((done) => (returnTo ? { ...done, returnTo } : done));
+  return { provider: config.provider, result: run.settle(result), reopen: () => false };
+}
+
+/**
+ * Landing mode: sends the code this tab held while the user signed in (held-code.ts; already
+ * taken out of storage, so nothing else sends it meanwhile). One older than
+ * HELD_CODE_MAX_AGE_MS from when it landed is `expired`, and never sent.
+ */
+export function finishHeld(
+  config: ResolvedConfig,
+  options: ConnectOptions,
+  context: FlowContext,
+  win: Window,
+  stored: unknown,
+): FlowHandle {
+  const run = flowRun(config, options, context, win, Date.now() + config.timeout);
+  const parsed = heldCodeSchema.safeParse(stored);
+  const held = parsed.success && parsed.data.provider === config.provider ? parsed.data : undefined;
+  const result = !held
+    ? Promise.reject(new ConnectError('error', 'The held authorization code cannot be read.'))
+    : Date.now() - held.at > HELD_CODE_MAX_AGE_MS
+      ? Promise.reject(
+          new ConnectError(
+            'expired',
+            `The ${config.preset.label} activation waited too long for the sign-in; start it again from ${config.preset.label}.`,
+          ),
+        )
+      : finish(run, { code: held.code }, held.at);
   return { provider: config.provider, result: run.settle(result), reopen: () => false };
 }
 
@@ -130,20 +162,56 @@ function flowRun(
   };
 }
 
-/** Hands the completion to the partner backend (`exchange-url`), within the flow's deadline. */
-async function finish(run: ScopedRun, completion: Completion): Promise<ConnectResult> {
+/**
+ * Hands the completion to the partner backend (`exchange-url`), within the flow's deadline. In
+ * landing mode a 401 means the user is not signed in to the partner app yet: the code (landed at
+ * `landedAt`) is held in this tab for the sign-in, and the flow ends `signinRequired`.
+ */
+async function finish(
+  run: ScopedRun,
+  completion: Completion,
+  landedAt = Date.now(),
+): Promise<ConnectResult> {
   const { config } = run;
   // server-completed: the partner server redeemed the code already; this is its answer
   if ('result' in completion) return { provider: config.provider, result: completion.result };
   if (!config.exchangeUrl) return { provider: config.provider, result: { ...completion } };
   run.phase('exchanging');
-  const result = await postExchange({
-    fetch: run.fetch,
-    url: config.exchangeUrl,
-    body: exchangeBody(config.provider, completion, { connectionId: config.connectionId }),
-    credentials: config.exchangeCredentials,
-    headers: config.exchangeHeaders,
-    signal: run.signal,
-  });
-  return { provider: config.provider, result };
+  try {
+    const result = await postExchange({
+      fetch: run.fetch,
+      url: config.exchangeUrl,
+      body: exchangeBody(config.provider, completion, { connectionId: config.connectionId }),
+      credentials: config.exchangeCredentials,
+      headers: config.exchangeHeaders,
+      signal: run.signal,
+    });
+    return { provider: config.provider, result };
+  } catch (error) {
+    if (
+      config.mode === 'landing' &&
+      'code' in completion &&
+      backendStatus(error) === 401 &&
+      !run.signal.aborted &&
+      Date.now() - landedAt <= HELD_CODE_MAX_AGE_MS &&
+      holdCode(run.window, config.provider, completion.code, landedAt)
+    ) {
+      throw new ConnectError(
+        'exchange_failed',
+        `Sign in to finish connecting ${config.preset.label}.`,
+        { cause: error, signinRequired: true },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Holds a landing code in this tab for the user's sign-in (held-code.ts); false if storage is blocked. */
+function holdCode(win: Window, provider: ProviderId, code: string, at: number): boolean {
+  try {
+    win.sessionStorage.setItem(heldItem(provider), JSON.stringify({ v: 1, provider, code, at }));
+    return true;
+  } catch {
+    return false;
+  }
 }

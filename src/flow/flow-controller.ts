@@ -1,14 +1,16 @@
 import type { ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
 import type { ConnectResult, FlowHandle, FlowPhase } from './start-flow.js';
-import { resumeFlow, startFlow } from './start-flow.js';
+import { autostartFlow, resumeFlow, startFlow } from './start-flow.js';
 
 /** The element's view of a flow. */
 export type ControllerState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'running'; readonly phase: FlowPhase }
   | { readonly kind: 'connected'; readonly result: ConnectResult }
-  | { readonly kind: 'failed'; readonly error: ConnectError };
+  | { readonly kind: 'failed'; readonly error: ConnectError }
+  /** Landing: the backend answered 401; the code is held in this tab until `resume()`. */
+  | { readonly kind: 'signin-required' };
 
 /** The subset of Lit's ReactiveControllerHost this needs (no Lit import in the flow layer). */
 export interface ControllerHost {
@@ -19,6 +21,7 @@ export interface ControllerHost {
 export interface FlowControllerCallbacks {
   readonly onConnected: (result: ConnectResult) => void;
   readonly onFailed: (error: ConnectError) => void;
+  readonly onSigninRequired: () => void;
 }
 
 /**
@@ -41,6 +44,7 @@ export class FlowController {
   /** Starts a flow, or returns the running one's promise (nothing new opens). */
   start(options: ConnectOptions): Promise<ConnectResult> {
     if (this.running) return this.running;
+    this.autostarting?.abort();
     const abort = new AbortController();
     return this.track(abort, startFlow(options, this.context(abort)));
   }
@@ -48,6 +52,7 @@ export class FlowController {
   /** Finishes a redirect return or a landing code of this element found in this page's URL. */
   resume(options: ConnectOptions): Promise<ConnectResult> | undefined {
     if (this.running) return undefined;
+    this.autostarting?.abort();
     const abort = new AbortController();
     const handle = resumeFlow(options, this.context(abort));
     if (handle) return this.track(abort, handle);
@@ -55,12 +60,28 @@ export class FlowController {
     return undefined;
   }
 
+  /** `autostart`: starts the flow without a click, once per tab (flow/autostart.ts). */
+  autostart(options: ConnectOptions): void {
+    if (this.running || this.autostarting) return;
+    const abort = (this.autostarting = new AbortController());
+    const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
+    void autostartFlow(options, context)
+      .catch(() => undefined) // the engine did not load: the button is still there
+      .then((handle) => {
+        if (this.autostarting === abort) this.autostarting = undefined;
+        if (handle && !abort.signal.aborted) this.track(abort, handle).catch(() => undefined);
+      });
+  }
+
+  private autostarting: AbortController | undefined;
+
   /** Opens the severed popup again; call synchronously in a click. */
   reopen(): boolean {
     return this.handle?.reopen() ?? false;
   }
 
   cancel(): void {
+    this.autostarting?.abort();
     this.abort?.abort();
   }
 
@@ -104,8 +125,10 @@ export class FlowController {
       },
       (error: unknown) => {
         const failure = toConnectError(error);
-        this.end({ kind: 'failed', error: failure });
-        this.callbacks.onFailed(failure);
+        const signin = failure.signinRequired;
+        this.end(signin ? { kind: 'signin-required' } : { kind: 'failed', error: failure });
+        if (signin) this.callbacks.onSigninRequired();
+        else this.callbacks.onFailed(failure);
         throw failure;
       },
     );

@@ -7,6 +7,7 @@
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
+import { takeHeldCode } from './held-code.js';
 import { openSignIn } from './popup.js';
 import type { FlowPhase, Gesture } from './runner.js';
 import { takeAnswer } from './url-answer.js';
@@ -147,7 +148,9 @@ export function resumeFlow(
   const mode = modeOf(options) ?? 'popup';
   if (!(MODES as readonly string[]).includes(mode)) return undefined;
   const answer = takeAnswer(win, { provider, mode });
-  if (!answer) return undefined;
+  // landing: a code in the URL supersedes one held for the sign-in; without one, the held code
+  const held = mode === 'landing' ? takeHeldCode(win, provider) : undefined;
+  if (!answer && held === undefined) return undefined;
   const at = Date.now();
   let config: ResolvedConfig;
   try {
@@ -157,8 +160,36 @@ export function resumeFlow(
     return failedHandle(provider, error);
   }
   return fromEngine(win, provider, undefined, (e) =>
-    e.finishAnswer(config, options, context, win, answer, at),
+    answer
+      ? e.finishAnswer(config, options, context, win, answer, at)
+      : e.finishHeld(config, options, context, win, held),
   );
+}
+
+/**
+ * `autostart` (redirect mode only): starts the flow without a click, once per tab and provider
+ * (flow/autostart.ts), when no redirect flow of this tab is pending. Resolves with the flow's
+ * handle, or undefined when this tab autostarted before (or outside a browser). Another mode is
+ * `invalid_config` (a popup without a click would be blocked), and nothing opens.
+ */
+export async function autostartFlow(
+  options: ConnectOptions,
+  context: FlowContext = {},
+): Promise<FlowHandle | undefined> {
+  const win = hostWindow(context);
+  if (!win) return undefined;
+  if (modeOf(options) !== 'redirect') {
+    return failedHandle(
+      providerOf(options),
+      new ConnectError(
+        'invalid_config',
+        'autostart needs mode="redirect" (a popup needs a click).',
+      ),
+    );
+  }
+  const e = await loadEngine();
+  if (context.signal?.aborted || !e.claimAutostart(win, providerOf(options))) return undefined;
+  return startFlow(options, context);
 }
 
 /**

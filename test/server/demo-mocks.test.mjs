@@ -661,4 +661,85 @@ describe('the demo backend', () => {
     });
     assert.equal(r.status, 401);
   });
+
+  it('signed out, the exchange answers 401 and the code is not spent; after the sign-in it connects', async () => {
+    const p = await startPartner({ register: false });
+    try {
+      const out = await p.post('/api/demo/signout', {});
+      assert.equal(out.status, 200);
+      assert.deepEqual(await p.state(), {
+        signedIn: false,
+        user: null,
+        connections: {},
+        received: [],
+      });
+      const code = await hintIntegrate();
+      const early = await p.post('/api/oauth', { provider: 'hint', code });
+      assert.equal(early.status, 401); // what the element holds the code for
+      const status = await p.ua.get(`${p.origin}/api/integrations/status?provider=hint`);
+      assert.equal(status.status, 401);
+      const wrong = await p.post('/api/demo/signin', {
+        email: 'pat@kestrel.example',
+        password: 'x',
+      });
+      assert.equal(wrong.status, 401);
+      const signin = await p.post('/api/demo/signin', {
+        email: 'pat@kestrel.example',
+        password: 'demo',
+      });
+      assert.equal(signin.status, 200);
+      const r = await p.post('/api/oauth', { provider: 'hint', code });
+      assert.equal(r.status, 200, r.text);
+      assert.equal((await p.state()).signedIn, true);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("status-url and disconnect-url: the user's connection, its error, forgotten on disconnect", async () => {
+    const p = await startPartner({ register: false });
+    try {
+      const status = async () =>
+        JSON.parse((await p.ua.get(`${p.origin}/api/integrations/status?provider=hint`)).text);
+      assert.deepEqual(await status(), { connected: false });
+      const code = await hintIntegrate();
+      assert.equal((await p.post('/api/oauth', { provider: 'hint', code })).status, 200);
+      const connected = await status();
+      assert.equal(connected.connected, true);
+      assert.equal(connected.name, "Joe's Practice");
+      assert.ok(!Number.isNaN(Date.parse(connected.updatedAt)));
+      assert.equal((await p.post('/api/demo/break', { provider: 'hint' })).status, 200);
+      assert.match((await status()).error, /integration_error_message/);
+      const d = await p.post('/api/integrations/disconnect', { provider: 'hint' });
+      assert.deepEqual(JSON.parse(d.text), { disconnected: true });
+      assert.deepEqual(await status(), { connected: false });
+      assert.match((await p.state()).received[0].title, /Hint: disconnect/);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('HCSS Marketplace mock', () => {
+  it("Connect → the partner's registered redirect URL; Cancel → back; a forged form refused", async () => {
+    const ua = agent();
+    const page = await ua.get(`${partner.settings.hcss.marketplaceUrl}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Connect Kestrel/);
+    const form = { app: field(page.text, 'app'), xsrf: field(page.text, 'xsrf') };
+    const go = await ua.post(`${mocks.hcss.origin}/marketplace/connect`, {
+      form: { ...form, decision: 'connect' },
+    });
+    assert.equal(go.status, 302);
+    assert.equal(go.location.href, `${partner.origin}/hcss-connect.html`);
+    const cancel = await ua.post(`${mocks.hcss.origin}/marketplace/connect`, {
+      form: { ...form, decision: 'cancel' },
+    });
+    assert.equal(cancel.location.pathname, '/marketplace');
+    const forged = await agent().post(`${mocks.hcss.origin}/marketplace/connect`, {
+      form: { ...form, decision: 'connect' },
+    });
+    assert.equal(forged.status, 400);
+    assert.equal(forged.location, undefined);
+  });
 });

@@ -19,8 +19,11 @@ export const uid = () => `t${Date.now().toString(36)}${(counter++).toString(36)}
 
 export interface LoggedRequest {
   readonly path: string;
+  readonly method: string;
   readonly body: Record<string, unknown>;
   readonly contentType: string;
+  /** The `X-CSRF` header it carried. */
+  readonly csrf: string;
 }
 
 export async function backendLog(t: string): Promise<LoggedRequest[]> {
@@ -178,3 +181,15 @@ export async function exchanges(t: string): Promise<LoggedRequest[]> {
 /** The callback page that reports (channel 'test-callback-report') how its opener answered. */
 export const reportCallbackUrl = (query = '') =>
   `${location.origin}/test/fixtures/callback-report.html${query ? `?${query}` : ''}`;
+
+/** The backend mock's status endpoint for test `t` (servers.mjs lists the `respond` modes). */
+export const statusUrl = (t: string, respond = 'connected', extra = '') =>
+  `/api/status?t=${t}&respond=${respond}${extra}`;
+
+export const disconnectUrl = (t: string, respond = 'ok') =>
+  `/api/disconnect?t=${t}&respond=${respond}`;
+
+/** The backend mock's requests of test `t` to `path`. */
+export async function requests(t: string, path: string): Promise<LoggedRequest[]> {
+  return (await backendLog(t)).filter((l) => l.path === path);
+}

@@ -72,10 +72,23 @@ export function coopMiddleware() {
   };
 }
 
-/** The partner backend mock: records every request per test id `t`, answers as told. */
+/**
+ * The partner backend mock: records every request per test id `t`, answers as told.
+ *
+ *   /api/exchange?respond=ok|500|400|once|text|array|401-until-signed-in
+ *     401-until-signed-in: 401 (the user is not signed in to the partner app) until /api/signin
+ *     was called with the same `t`
+ *   /api/signin            signs test `t`'s user in
+ *   /api/status?respond=connected|error|disconnected|bad-json|wrong-shape|500|live
+ *     live: connected after an exchange of `t` answered ok, until a /api/disconnect
+ *   /api/disconnect?respond=ok|500|empty
+ *   ?delay=<ms> on any of them answers late (a hanging endpoint)
+ */
 export function backendMiddleware() {
   const log = new Map();
   const seenCodes = new Set();
+  const signedIn = new Set();
+  const linked = new Set(); // `t`s connected (live status)
   const readBody = (req) =>
     new Promise((resolve) => {
       let data = '';
@@ -100,9 +113,11 @@ export function backendMiddleware() {
     const entries = log.get(t) ?? [];
     entries.push({
       path: ctx.path,
+      method: ctx.method,
       body,
       contentType: ctx.get('content-type'),
       cookie: ctx.get('cookie'),
+      csrf: ctx.get('x-csrf'),
     });
     log.set(t, entries);
     const respond = ctx.query.respond ?? 'ok';
@@ -111,6 +126,45 @@ export function backendMiddleware() {
       ctx.type = 'json';
       ctx.body = JSON.stringify(respond === 'bad' ? { nope: 1 } : { url: ctx.query.to });
       return;
+    }
+    const send = (status, value) => {
+      ctx.status = status;
+      ctx.type = 'json';
+      ctx.body = JSON.stringify(value);
+    };
+    if (ctx.path === '/api/signin') return send(200, { signedIn: signedIn.add(t).has(t) });
+    if (ctx.path === '/api/status') {
+      const at = '2026-11-23T10:00:00Z';
+      const statuses = {
+        connected: { connected: true, name: "Joe's Practice", updatedAt: at },
+        error: {
+          connected: true,
+          name: "Joe's Practice",
+          error: 'Hint: the practice revoked access.',
+        },
+        disconnected: { connected: false },
+        'wrong-shape': { connected: 'yes', name: "Joe's Practice" },
+        live: linked.has(t) ? { connected: true, name: 'Acme Paving' } : { connected: false },
+      };
+      if (respond === '500') return send(500, { error: 'server_error' });
+      if (respond === 'bad-json') {
+        ctx.type = 'json';
+        ctx.body = '{"connected": true, "name": "Joe';
+        return;
+      }
+      return send(200, statuses[respond] ?? statuses.connected);
+    }
+    if (ctx.path === '/api/disconnect') {
+      if (respond === '500') return send(500, { error_description: 'The provider is down.' });
+      linked.delete(t);
+      if (respond === 'empty') {
+        ctx.status = 204;
+        return;
+      }
+      return send(200, { disconnected: true });
+    }
+    if (respond === '401-until-signed-in' && !signedIn.has(t)) {
+      return send(401, { error: 'unauthorized', error_description: 'Sign in first.' });
     }
     if (respond === '500') {
       ctx.status = 500;
@@ -132,6 +186,7 @@ export function backendMiddleware() {
       ctx.body = '[1,2]';
     } else {
       if (typeof body?.code === 'string') seenCodes.add(body.code);
+      linked.add(t);
       ctx.type = 'json';
       ctx.body = JSON.stringify({
         connected: true,
