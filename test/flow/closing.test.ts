@@ -2,7 +2,13 @@
 // flow keeps listening; `cancelled` comes from Cancel, a new start, or the user back on the page.
 // Cross-Origin-Opener-Policy at every point of the flow; late answers of ended flows dismissed.
 import { expect } from '@open-wc/testing';
-import { connect, startFlow, type ConnectOptions, type FlowPhase } from '../../src/index.js';
+import {
+  connect,
+  preloadFlow,
+  startFlow,
+  type ConnectOptions,
+  type FlowPhase,
+} from '../../src/index.js';
 import {
   exchanges,
   exchangeUrl,
@@ -31,6 +37,14 @@ async function hcss(path: string, t = uid(), extra: Partial<ConnectOptions> = {}
     ...extra,
   } satisfies ConnectOptions;
 }
+
+/**
+ * The `state` of the i-th window opened, for a flow whose request was made ahead (`preloadFlow`):
+ * its window opened at the provider URL, so its callback page's reports can be told from those of
+ * earlier tests' windows (a severed one closes only when its flow answers it, which may be late).
+ */
+const stateOf = (i: number) =>
+  new URL(String(spy.calls[i]!.url), location.href).searchParams.get('state');
 
 /** Starts a flow and records its phases. */
 function started(options: ConnectOptions) {
@@ -212,13 +226,13 @@ describe('Cross-Origin-Opener-Policy at every point of the flow', () => {
       const t = uid();
       const seen = reports('test-callback-report');
       try {
-        const flow = started(
-          await hcss(path, t, { redirectUri: reportCallbackUrl(callbackQuery) }),
-        );
+        const options = await hcss(path, t, { redirectUri: reportCallbackUrl(callbackQuery) });
+        await preloadFlow(options);
+        const flow = started(options);
         const r = await flow.result;
         expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
         expect(await exchanges(t)).to.have.length(1);
-        const answered = await seen.next({ phase: 'answered' });
+        const answered = await seen.next({ phase: 'answered', state: stateOf(0) });
         expect(answered['answer']).to.equal('acknowledged');
         if (callbackQuery) expect(answered['opener']).to.equal(false); // severed by our own page
       } finally {
@@ -242,12 +256,14 @@ describe('late answers of ended flows are dismissed', () => {
     const t = uid();
     const seen = reports('test-callback-report');
     try {
-      const flow = started(await hcss('coop/authorize.html?scenario=approve&delay=2500', t));
+      const options = await hcss('coop/authorize.html?scenario=approve&delay=2500', t);
+      await preloadFlow(options);
+      const flow = started(options);
       await flow.offered();
       flow.cancel();
       const r = await flow.result;
       expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
-      const answered = await seen.next({ phase: 'answered' });
+      const answered = await seen.next({ phase: 'answered', state: stateOf(0) });
       expect(answered['answer']).to.equal('dismissed');
       await sleep(200);
       expect(await exchanges(t)).to.have.length(0);
@@ -260,12 +276,15 @@ describe('late answers of ended flows are dismissed', () => {
     const t = uid();
     const seen = reports('test-callback-report');
     try {
-      const flow = started(
-        await hcss('coop/authorize.html?scenario=approve&delay=2500', t, { timeout: 1500 }),
-      );
+      const options = await hcss('coop/authorize.html?scenario=approve&delay=2500', t, {
+        timeout: 1500,
+      });
+      await preloadFlow(options);
+      const flow = started(options);
       const r = await flow.result;
       expect(r.ok ? 'connected' : r.error.status).to.equal('timeout');
-      expect((await seen.next({ phase: 'answered' }))['answer']).to.equal('dismissed');
+      const answered = await seen.next({ phase: 'answered', state: stateOf(0) });
+      expect(answered['answer']).to.equal('dismissed');
       expect(await exchanges(t)).to.have.length(0);
     } finally {
       seen.close();
@@ -276,15 +295,19 @@ describe('late answers of ended flows are dismissed', () => {
     const t = uid();
     const seen = reports('test-callback-report');
     try {
-      const flow = started(await hcss('coop/authorize.html?scenario=approve&delay=2500', t));
+      const options = await hcss('coop/authorize.html?scenario=approve&delay=2500', t);
+      await preloadFlow(options);
+      const flow = started(options);
       await flow.offered();
       expect(flow.handle.reopen()).to.equal(true);
       expect(spy.calls).to.have.length(2);
+      expect(stateOf(1)).not.to.equal(stateOf(0));
       const r = await flow.result;
       expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
-      const old = await seen.next({ answer: 'dismissed' });
-      const fresh = await seen.next({ answer: 'acknowledged' });
-      expect(old['state']).not.to.equal(fresh['state']);
+      const old = await seen.next({ phase: 'answered', state: stateOf(0) });
+      expect(old['answer']).to.equal('dismissed');
+      const fresh = await seen.next({ phase: 'answered', state: stateOf(1) });
+      expect(fresh['answer']).to.equal('acknowledged');
       const sent = await exchanges(t);
       expect(sent).to.have.length(1);
       expect(sent[0]!.body['state']).to.equal(fresh['state']);

@@ -401,7 +401,7 @@ describe('popup flow: COOP-severed popup', () => {
 describe('popup flow: the callback page under COOP', () => {
   it('has no opener, delivers over the BroadcastChannel, and is acknowledged (so it closes itself)', async () => {
     const { provider } = await origins();
-    const reports: { answer: string; via: string[]; opener: boolean }[] = [];
+    const reports: { answer: string; via: string[]; opener: boolean; state: string }[] = [];
     const channel = new BroadcastChannel('test-callback-report');
     channel.onmessage = (e) => e.data.phase === 'answered' && reports.push(e.data);
     try {
@@ -412,9 +412,11 @@ describe('popup flow: the callback page under COOP', () => {
         redirectUri: `${location.origin}/test/fixtures/callback-report.html`,
       });
       expect(result.result['code']).to.be.a('string');
-      await until(() => reports.length > 0, 3000, 'the callback page report');
-      expect(reports[0]).to.include({ answer: 'acknowledged', opener: false });
-      expect(reports[0]!.via).to.deep.equal(['channel']); // no storage write: BroadcastChannel exists
+      // this flow's callback page (not a late one of an earlier test): by its state
+      const ours = () => reports.find((r) => r.state === result.result['state']);
+      await until(() => ours() !== undefined, 3000, 'the callback page report');
+      expect(ours()).to.include({ answer: 'acknowledged', opener: false });
+      expect(ours()!.via).to.deep.equal(['channel']); // no storage write: BroadcastChannel exists
     } finally {
       channel.close();
     }
@@ -521,18 +523,19 @@ describe('the callback page and its opener', () => {
       if (e.data?.type === 'oauth-connect:callback') answers.push(e);
     };
     window.addEventListener('message', onMessage);
-    window.open(`${reportCallbackUrl()}?code=c-${uid()}&state=s-${uid()}`, '_blank', 'popup');
+    const state = `s-${uid()}`;
+    window.open(`${reportCallbackUrl()}?code=c-${uid()}&state=${state}`, '_blank', 'popup');
     await until(() => answers.length > 0, 5000, 'the callback message');
     window.removeEventListener('message', onMessage);
-    return { seen, message: answers[0]! };
+    return { seen, state, message: answers[0]! };
   }
 
   it('an acknowledgement posted straight back by the opener closes it', async () => {
-    const { seen, message } = await openCallback();
+    const { seen, state, message } = await openCallback();
     try {
       const popup = message.source as Window;
       popup.postMessage({ type: 'oauth-connect:ack', id: message.data.id }, location.origin);
-      expect((await seen.next({ phase: 'answered' }))['answer']).to.equal('acknowledged');
+      expect((await seen.next({ phase: 'answered', state }))['answer']).to.equal('acknowledged');
       await until(() => popup.closed, 2000, 'the callback page closed itself');
     } finally {
       seen.close();
@@ -540,12 +543,12 @@ describe('the callback page and its opener', () => {
   });
 
   it('an acknowledgement of another message id is not its own: it stays open', async () => {
-    const { seen, message } = await openCallback();
+    const { seen, state, message } = await openCallback();
     try {
       const popup = message.source as Window;
       popup.postMessage({ type: 'oauth-connect:ack', id: 'another-id' }, location.origin);
       await sleep(500);
-      expect(seen.matching({ phase: 'answered' })).to.have.length(0);
+      expect(seen.matching({ phase: 'answered', state })).to.have.length(0);
       expect(popup.closed).to.equal(false);
     } finally {
       seen.close();
