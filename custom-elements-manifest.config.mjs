@@ -20,7 +20,7 @@ export default {
   outdir: '.',
   litelement: true,
   packagejson: false, // package.json names it already: the build leaves package.json alone
-  plugins: [shippedPaths(), expandAliases(), vscodeCustomData()],
+  plugins: [shippedPaths(), optionDocs(), expandAliases(), vscodeCustomData()],
 };
 
 /** Modules renamed and merged by shipped file; type-only exports dropped (nothing to import). */
@@ -91,6 +91,63 @@ function pointAt(value, path) {
     }
     for (const v of Object.values(value)) pointAt(v, path);
   }
+}
+
+/**
+ * Each option is documented once, on `ConnectOptions` (src/core/config.ts): its text and `@default`
+ * become the element's attribute and field docs. An option the element documents again, or an
+ * element property documented nowhere, fails the build.
+ */
+function optionDocs() {
+  const file = 'src/core/config.ts';
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+  );
+  const docs = new Map();
+  const iface = source.statements.find(
+    (s) => ts.isInterfaceDeclaration(s) && s.name.text === 'ConnectOptions',
+  );
+  if (!iface) throw new Error(`custom-elements.json: no ConnectOptions in ${file}`);
+  for (const member of iface.members) {
+    const jsdoc = ts.getJSDocCommentsAndTags(member).find(ts.isJSDoc);
+    const text = ts.getTextOfJSDocComment(jsdoc?.comment)?.replace(/\s+/g, ' ').trim();
+    if (!text)
+      throw new Error(`custom-elements.json: ConnectOptions.${member.name.getText()} has no doc`);
+    const tag = jsdoc.tags?.find((t) => t.tagName.text === 'default');
+    const fallback = tag && ts.getTextOfJSDocComment(tag.comment)?.replace(/\s+/g, ' ').trim();
+    docs.set(member.name.getText(), {
+      description: text,
+      ...(fallback ? { default: fallback } : {}),
+    });
+  }
+  return {
+    name: 'oauth-connect-option-docs',
+    packageLinkPhase({ customElementsManifest: manifest }) {
+      for (const mod of manifest.modules) {
+        for (const decl of mod.declarations ?? []) {
+          if (!decl.customElement) continue;
+          for (const item of [...(decl.attributes ?? []), ...(decl.members ?? [])]) {
+            const name = item.fieldName ?? item.name;
+            if (item.kind === 'method' || item.privacy === 'private') continue;
+            if (item.kind !== undefined && item.kind !== 'field') continue;
+            const doc = docs.get(name);
+            if (doc && item.description && item.description !== doc.description) {
+              throw new Error(
+                `custom-elements.json: ${name} is documented on ConnectOptions; drop the element's copy`,
+              );
+            }
+            if (doc) Object.assign(item, doc);
+            else if (!item.description && (item.attribute || item.fieldName)) {
+              throw new Error(`custom-elements.json: the element's ${name} has no doc`);
+            }
+          }
+        }
+      }
+    },
+  };
 }
 
 /** `{ text: 'Mode | undefined' }` → `{ text: "'popup' | … | undefined" }`, for editors and wrappers. */

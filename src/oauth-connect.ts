@@ -1,13 +1,12 @@
 import { html, LitElement, nothing } from 'lit';
-import { modeOf, type ConnectOptions, type ResolveUrl } from './core/config.js';
+import { modeOf, type ResolveUrl } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
-import { providers, type Mode, type ProviderId } from './core/providers/index.js';
+import type { Mode, ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
 import { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
 import { FlowController } from './flow/flow-controller.js';
 import type { HealthState } from './flow/health-controller.js';
 import type { HealthView } from './health-view.js';
-import { preloadFlow } from './flow/start-flow.js';
 import { styles } from './oauth-connect.styles.js';
 
 /**
@@ -86,67 +85,62 @@ export class OAuthConnect extends LitElement {
     exchangeHeaders: { attribute: false },
   };
 
-  /** `bwell`, `hcss`, `healthtap`, `hint` or `generic`. */
+  // The flow's options, one property each: documented once, on ConnectOptions (core/config.ts);
+  // custom-elements.json (and from it the editor data and the README's table) takes the text there.
   declare provider: ProviderId;
-  /** The provider's authorize endpoint (presets supply theirs), or the full URL to open. */
   declare authorizeUrl: string | undefined;
   declare clientId: string | undefined;
-  /** Space-separated scopes. */
   declare scope: string | undefined;
-  /** Must be `https:` (loopback excepted): RFC 6749 §3.1.2.1. Its origin is the default allowed origin. */
   declare redirectUri: string | undefined;
-  /** Your backend: receives `{ provider, code, state, codeVerifier?, redirectUri }` and answers JSON. */
   declare exchangeUrl: string | undefined;
-  /** `same-origin` (default), `include` or `omit`. */
   declare exchangeCredentials: RequestCredentials | undefined;
-  /** Your backend: `POST { provider, connectionId? }` → `{ "url": "…" }`, the URL to open. */
   declare urlEndpoint: string | undefined;
-  /** b.well connection id. */
   declare connectionId: string | undefined;
-  /**
-   * `popup` (default), `polling` (webviews), `redirect`, `landing` (Hint InstantOn) or `server`
-   * (the server half completes the flow; `url-endpoint` is its `createServerFlow` route).
-   */
   declare mode: Mode | undefined;
-  /**
-   * Space-separated origins whose messages count (default: the origin of `redirect-uri`).
-   * Every message is also checked for `event.source` and `state` (RFC 6749 §10.12).
-   */
   declare allowedOrigins: string | readonly string[] | undefined;
-  /** ms before the flow fails with `timeout` (default 300000). */
   declare timeout: number | undefined;
-  /** ms between popup URL reads (default 500). */
   declare pollInterval: number | undefined;
   declare popupWidth: number | undefined;
   declare popupHeight: number | undefined;
-  /** `s256` or `off` (RFC 7636); default from the provider preset. */
   declare pkce: 's256' | 'off' | undefined;
-  /** Blocked popup: `redirect`, `none`, or `auto` (redirect inside webviews). */
   declare fallback: 'redirect' | 'none' | 'auto' | undefined;
-  /** Landing mode: the path the code must land on. */
   declare landingPath: string | undefined;
+  declare resolveUrl: ResolveUrl | undefined;
+  declare extraParams: Readonly<Record<string, string>> | undefined;
+  declare exchangeHeaders: Readonly<Record<string, string>> | undefined;
+
+  // The element's own properties.
+  /**
+   * No flow starts (the button is disabled, nothing is loaded ahead, no autostart).
+   * @default false
+   */
   declare disabled: boolean;
   /**
    * Your backend's view of the connection: `GET` → `{ connected, name?, error?, updatedAt? }`, sent
-   * with the exchange's credentials and headers. Shown as "Connected to <name> · Reconnect", or the
-   * integration's error with Reconnect; a bad or late answer is "status unknown", never connected.
+   * with the exchange's credentials and headers. Shown as "Connected to (name) · Reconnect", or the
+   * integration's error with Reconnect; a bad or late answer is "status unknown", never connected
+   * (README: Connection health).
+   * @default none: no status shown
    */
   declare statusUrl: string | undefined;
-  /** Your backend's disconnect endpoint: `POST { provider }`; with it, the status offers Disconnect. */
+  /**
+   * Your backend's disconnect endpoint, `POST { provider }`: with it (and `status-url`) the status
+   * line offers Disconnect.
+   * @default none: no Disconnect
+   */
   declare disconnectUrl: string | undefined;
-  /** ms before the status (or disconnect) request counts as unanswered (default 5000). */
+  /**
+   * ms before the status (or disconnect) request counts as unanswered: "status unknown".
+   * @default 5000
+   */
   declare statusTimeout: number | undefined;
   /**
-   * Redirect mode: start the flow without a click, once per tab (e.g. the page the HCSS Marketplace
-   * sends a customer to). Set it once the user is signed in. Another mode is `invalid_config`.
+   * `redirect` mode only: start the flow without a click, once per tab and provider (e.g. the page
+   * the HCSS Marketplace sends a customer to); set it once the user is signed in. In another mode
+   * the flow fails `invalid_config` and nothing opens.
+   * @default false
    */
   declare autostart: boolean;
-  /** Replaces `url-endpoint`: returns the URL to open (e.g. b.well's getOauthUrl from the client). */
-  declare resolveUrl: ResolveUrl | undefined;
-  /** Extra authorization request parameters. */
-  declare extraParams: Record<string, string> | undefined;
-  /** Extra headers for the exchange request (e.g. your CSRF header). */
-  declare exchangeHeaders: Record<string, string> | undefined;
 
   private readonly flow = new FlowController(this, {
     onConnected: (detail) => {
@@ -181,9 +175,7 @@ export class OAuthConnect extends LitElement {
     this.autostart = false;
     // The flow engine is a chunk of its own: fetch it, and make the request ahead, as soon as a
     // click looks likely, so the click opens the popup at the provider's URL at once.
-    const preload = () => {
-      if (!this.disabled) preloadFlow(this.options()).catch(() => undefined);
-    };
+    const preload = () => this.flow.preload();
     for (const type of ['pointerenter', 'focusin', 'touchstart']) {
       this.addEventListener(type, preload, { passive: true });
     }
@@ -194,7 +186,7 @@ export class OAuthConnect extends LitElement {
    * runs it returns that flow's promise and opens nothing. Rejects with a `ConnectError`.
    */
   connect(): Promise<ConnectResult> {
-    return this.flow.start(this.options());
+    return this.flow.start();
   }
 
   /** Cancels the running flow (it fails with `cancelled`) and closes its popup. */
@@ -208,7 +200,7 @@ export class OAuthConnect extends LitElement {
    * Resolves undefined when there is nothing to finish (or a flow runs); rejects like `connect()`.
    */
   resume(): Promise<ConnectResult | undefined> {
-    return this.flow.resume(this.options()) ?? Promise.resolve(undefined);
+    return this.flow.resume() ?? Promise.resolve(undefined);
   }
 
   /** Fetches `status-url` again. */
@@ -233,15 +225,6 @@ export class OAuthConnect extends LitElement {
     super.connectedCallback();
     // moved to another place in the page: the status request it had was aborted
     if (this.hasUpdated && this.statusUrl) void this.refreshStatus();
-    // A redirect return or a landing code in this page's URL is finished as soon as the element's
-    // properties are in (after the first update), exactly once: the URL is scrubbed when taken.
-    // With nothing to finish, `autostart` may start a flow.
-    void this.updateComplete.then(() => {
-      if (!this.isConnected) return;
-      const resumed = this.flow.resume(this.options());
-      if (resumed) resumed.catch(() => undefined);
-      else this.maybeAutostart();
-    });
   }
 
   /** The element's control that has the focus before an update. */
@@ -257,20 +240,7 @@ export class OAuthConnect extends LitElement {
     if (this.focused && !this.focused.isConnected) this.renderRoot.querySelector('button')?.focus();
     if (changed.has('statusUrl') && (this.statusUrl || this.health)) void this.refreshStatus();
     // set after the first load (e.g. once the page knows the user is signed in)
-    if (changed.get('autostart') === false) this.maybeAutostart();
-  }
-
-  private maybeAutostart(): void {
-    if (this.autostart && !this.disabled) this.flow.autostart(this.options());
-  }
-
-  /** The options of a flow: every property but `disabled`, as it is now. */
-  private options(): ConnectOptions {
-    const options: Record<string, unknown> = {};
-    for (const key of Object.keys(OAuthConnect.properties)) {
-      if (key !== 'disabled') options[key] = this[key as keyof this];
-    }
-    return options as ConnectOptions;
+    if (changed.get('autostart') === false) this.flow.autostart();
   }
 
   private onClick(): void {
@@ -283,15 +253,14 @@ export class OAuthConnect extends LitElement {
   }
 
   override render() {
-    const state = this.flow.state;
-    const busy = state.kind === 'running';
-    const severed = busy && state.phase === 'severed';
-    const failed = state.kind === 'failed';
-    const label = providers[this.provider]?.label ?? 'account';
+    const view = this.flow.view;
+    const { busy, label } = view;
     // Landing mode has nothing to click (the code is already in the URL): only the status shows.
     const clickable = modeOf(this) !== 'landing';
-    const health = this.health?.render(busy, clickable, failed, label);
-    const described = [health?.describes && 'health', failed && 'error'].filter(Boolean).join(' ');
+    const health = this.health?.render(busy, clickable, view.error !== undefined, label);
+    const described = [health?.describes && 'health', view.error !== undefined && 'error']
+      .filter(Boolean)
+      .join(' ');
     const button = html`<button
       part="button"
       type="button"
@@ -311,7 +280,7 @@ export class OAuthConnect extends LitElement {
     return html`
       ${health?.template ?? nothing} ${clickable && !health?.covers ? button : nothing}
       ${
-        severed
+        view.severed
           ? html`<div part="severed" role="group" aria-label="Sign-in window">
               <span>Don't see the sign-in window?</span>
               <span class="actions">
@@ -322,16 +291,16 @@ export class OAuthConnect extends LitElement {
           : nothing
       }
       ${
-        state.kind === 'signin-required'
+        view.signin
           ? html`<div part="signin">
               <slot name="signin">Sign in to finish connecting ${label}.</slot>
             </div>`
           : nothing
       }
       ${
-        failed
+        view.error !== undefined
           ? html`<div part="error" id="error">
-              <slot name="error">${state.error.message}</slot>
+              <slot name="error">${view.error}</slot>
             </div>`
           : nothing
       }
@@ -339,30 +308,11 @@ export class OAuthConnect extends LitElement {
         part="status"
         role="status"
         aria-live="polite"
-        class=${state.kind === 'connected' && !this.statusUrl ? '' : 'visually-hidden'}
+        class=${view.connected && !this.statusUrl ? '' : 'visually-hidden'}
       >
-        ${announcement(state, label)}
+        ${view.announcement}
       </div>
     `;
-  }
-}
-
-function announcement(state: FlowController['state'], label: string): string {
-  switch (state.kind) {
-    case 'running':
-      return state.phase === 'severed'
-        ? `The ${label} sign-in window is closed or hidden. Reopen it, or cancel.`
-        : state.phase === 'exchanging'
-          ? `Finishing the ${label} connection…`
-          : `Connecting to ${label}…`;
-    case 'connected':
-      return `Connected to ${label}.`;
-    case 'failed':
-      return `Could not connect to ${label}: ${state.error.message}`;
-    case 'signin-required':
-      return `Sign in to finish connecting ${label}.`;
-    default:
-      return '';
   }
 }
 

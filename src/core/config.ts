@@ -8,58 +8,148 @@ import { parseSafeUrl } from './url-safety.js';
 /** Returns the URL to open, made per flow (e.g. by b.well's `getOauthUrl`). */
 export type ResolveUrl = (context: { readonly signal: AbortSignal }) => Promise<string> | string;
 
-/** Options of `connect()`; the element's attributes map onto them one to one. */
+/**
+ * Options of `connect()` / `startFlow()`; the element's attributes map onto them one to one
+ * (`client-id` → `clientId`). Each option is documented here, once: the element's manifest
+ * (custom-elements.json), its editor data and the README's attribute table are made from it.
+ */
 export interface ConnectOptions {
-  /** `bwell`, `hcss`, `healthtap`, `hint` or `generic` (default). */
+  /**
+   * `bwell`, `hcss`, `healthtap`, `hint` or `generic`.
+   * @default 'generic'
+   */
   provider?: ProviderId | undefined;
-  /** Authorization endpoint (presets supply theirs), or the full URL to open when no `clientId`. */
+  /**
+   * The provider's authorize endpoint (presets supply the documented one); without `client-id`,
+   * the full URL to open — its `state` (and PKCE challenge) are replaced by fresh ones for every
+   * flow.
+   * @default the preset's
+   */
   authorizeUrl?: string | undefined;
+  /** The OAuth client id. */
   clientId?: string | undefined;
   /** Space-separated scopes. */
   scope?: string | undefined;
+  /**
+   * Where the provider sends the answer: `https:` (loopback `http:` excepted, RFC 6749 §3.1.2.1).
+   * Its origin is the default of `allowed-origins`.
+   */
   redirectUri?: string | undefined;
-  /** Partner backend that receives the code (or b.well status) and answers JSON. */
+  /**
+   * Your backend endpoint that receives the result — `POST { provider, code, state,
+   * codeVerifier?, redirectUri }` (or b.well's status) — and answers JSON (README: Exchange).
+   * @default none: `connected` carries the raw result
+   */
   exchangeUrl?: string | undefined;
-  /** Credentials mode of the exchange request; `same-origin` by default. */
+  /**
+   * `same-origin`, `include` or `omit`: the credentials of the exchange (and status) requests.
+   * @default 'same-origin'
+   */
   exchangeCredentials?: RequestCredentials | undefined;
-  /** Extra headers for the exchange request (e.g. a CSRF token of the partner's own). */
+  /** Extra headers for the exchange request (e.g. your own CSRF header). */
   exchangeHeaders?: Readonly<Record<string, string>> | undefined;
-  /** Partner backend that answers `{ "url": "…" }`: the URL to open. */
+  /**
+   * Your backend endpoint, called `POST { provider, connectionId? }`, answering `{ "url": "…" }`
+   * to open (b.well's `getOauthUrl` server side, or a backend that owns `state` and PKCE: a `state`
+   * in that URL is the one expected back, and must be fresh for every flow). In `server` mode, the
+   * `createServerFlow` route.
+   */
   urlEndpoint?: string | undefined;
   /**
-   * Replaces `urlEndpoint`: returns the URL to open (e.g. b.well's getOauthUrl). It gets the flow's
-   * `signal`, aborted at the flow's deadline or on cancel (pass it to your `fetch`).
+   * Replaces `url-endpoint`: returns the URL to open (e.g. b.well's `getOauthUrl`
+   * from the client). It gets the flow's `signal`, aborted at the flow's deadline or on cancel
+   * (pass it to your `fetch`).
    */
   resolveUrl?: ResolveUrl | undefined;
-  /** b.well connection id. */
+  /** The b.well connection id. */
   connectionId?: string | undefined;
+  /**
+   * `popup`, `polling` (webviews), `redirect`, `landing` (Hint InstantOn) or `server` (the server
+   * half completes the flow) — README: Modes.
+   * @default 'popup' ('landing' for hint)
+   */
   mode?: Mode | undefined;
-  /** Origins whose messages count; default: the origin of `redirectUri`. */
+  /**
+   * Space-separated origins whose messages count. Every message is also checked for its window
+   * (`event.source`) and its `state` or per-flow key (RFC 6749 §10.12).
+   * @default the origin of `redirect-uri`
+   */
   allowedOrigins?: readonly string[] | string | undefined;
   /**
-   * ms before the flow fails with `timeout` (default 300000). It covers everything the flow waits
-   * for: the `url-endpoint` request, the user, and the exchange. Clamped to 2^31−1 ms (~24.8 days,
-   * the longest a browser timer can wait).
+   * ms before the flow fails with `timeout` and its popup is closed. It covers everything the flow
+   * waits for: the `url-endpoint` request, the user, and the exchange. Clamped to 2^31−1 ms
+   * (~24.8 days, the longest a browser timer can wait).
+   * @default 300000
    */
   timeout?: number | undefined;
-  /** ms between URL polls (default 500; at least 10, at most the timeout). */
+  /**
+   * ms between reads of the popup's URL: at least 10, at most the timeout.
+   * @default 500
+   */
   pollInterval?: number | undefined;
+  /**
+   * Popup width (at least 100), centred on the opener, never wider than the screen.
+   * @default 500
+   */
   popupWidth?: number | undefined;
+  /**
+   * Popup height (at least 100), never taller than the screen.
+   * @default 600
+   */
   popupHeight?: number | undefined;
-  /** `s256` or `off`; default from the preset. */
+  /**
+   * `s256` or `off` (RFC 7636).
+   * @default the preset's: 's256' for hcss and generic, 'off' for healthtap
+   */
   pkce?: 's256' | 'off' | undefined;
   /**
    * When the popup is blocked: `redirect` continues as a full-page redirect, `none` fails with
-   * `blocked`; `auto` (default) redirects only inside an in-app browser or webview.
+   * `blocked`, `auto` redirects only inside an in-app browser or webview.
+   * @default 'auto'
    */
   fallback?: 'redirect' | 'none' | 'auto' | undefined;
-  /** Extra authorization request parameters (never override the protocol ones). */
+  /** Extra authorization request parameters (never overriding the protocol's). */
   extraParams?: Readonly<Record<string, string>> | undefined;
-  /** Landing mode: the path the code must arrive on (e.g. `/signup`). */
+  /**
+   * Landing mode: the path the code must arrive on (e.g. `/signup`).
+   * @default any
+   */
   landingPath?: string | undefined;
-  /** Injected `fetch` (tests, or an instrumented client). */
+  /** `connect()` only: an injected `fetch` (tests, or an instrumented client). */
   fetch?: FetchLike | undefined;
 }
+
+/** Every option an element property carries (all but `fetch`), in the element's order. */
+export const OPTION_KEYS = [
+  'provider',
+  'authorizeUrl',
+  'clientId',
+  'scope',
+  'redirectUri',
+  'exchangeUrl',
+  'exchangeCredentials',
+  'exchangeHeaders',
+  'urlEndpoint',
+  'resolveUrl',
+  'connectionId',
+  'mode',
+  'allowedOrigins',
+  'timeout',
+  'pollInterval',
+  'popupWidth',
+  'popupHeight',
+  'pkce',
+  'fallback',
+  'extraParams',
+  'landingPath',
+] as const satisfies readonly Exclude<keyof ConnectOptions, 'fetch'>[];
+
+/** Compile-time check: an option added to ConnectOptions must be added to OPTION_KEYS too. */
+export type MissingOptionKeys = Exclude<
+  keyof ConnectOptions,
+  (typeof OPTION_KEYS)[number] | 'fetch'
+>;
+true satisfies [MissingOptionKeys] extends [never] ? true : never;
 
 export interface ResolvedConfig {
   readonly preset: ProviderPreset;

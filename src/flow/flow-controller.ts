@@ -1,7 +1,8 @@
-import type { ConnectOptions } from '../core/config.js';
+import { OPTION_KEYS, type ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
+import { providers } from '../core/providers/index.js';
 import type { ConnectResult, FlowHandle, FlowPhase } from './start-flow.js';
-import { autostartFlow, resumeFlow, startFlow } from './start-flow.js';
+import { autostartFlow, preloadFlow, resumeFlow, startFlow } from './start-flow.js';
 
 /** The element's view of a flow. */
 export type ControllerState =
@@ -12,10 +13,38 @@ export type ControllerState =
   /** Landing: the backend answered 401; the code is held in this tab until `resume()`. */
   | { readonly kind: 'signin-required' };
 
-/** The subset of Lit's ReactiveControllerHost this needs (no Lit import in the flow layer). */
+/** What the view shows, derived from the state: the element renders it and nothing else. */
+export interface FlowView {
+  /** A flow runs: the button is busy. */
+  readonly busy: boolean;
+  /** The popup's handle reads closed while the flow listens on: the Reopen / Cancel offer. */
+  readonly severed: boolean;
+  /** Landing mode: the held code waits for the user's sign-in. */
+  readonly signin: boolean;
+  readonly connected: boolean;
+  /** The last flow's failure message (after a failure only). */
+  readonly error: string | undefined;
+  /** The provider's name for people ("HCSS"), or "account". */
+  readonly label: string;
+  /** What the polite live region says. */
+  readonly announcement: string;
+}
+
+/** The subset of Lit's ReactiveControllerHost the controllers need (no Lit import in the flow layer). */
 export interface ControllerHost {
   addController(controller: { hostConnected?(): void; hostDisconnected?(): void }): void;
   requestUpdate(): void;
+}
+
+/**
+ * The element as the flow controller sees it: a controller host with the element's properties —
+ * every option of {@link ConnectOptions} plus its own `disabled` and `autostart` switches.
+ */
+export interface FlowHost extends ControllerHost, Omit<ConnectOptions, 'fetch'> {
+  readonly updateComplete: Promise<unknown>;
+  readonly isConnected: boolean;
+  readonly disabled: boolean;
+  readonly autostart: boolean;
 }
 
 export interface FlowControllerCallbacks {
@@ -24,56 +53,93 @@ export interface FlowControllerCallbacks {
   readonly onSigninRequired: () => void;
 }
 
+const ignore = () => undefined;
+
 /**
  * Reactive controller: one flow at a time (idle → running(opening → waiting [→ severed] →
- * exchanging) → connected | failed), reusable afterwards. Disconnecting the host cancels it.
+ * exchanging) → connected | failed), reusable afterwards. It owns the flow's options (a snapshot
+ * of the host's properties, taken when a flow starts), finishes what the page's URL holds for the
+ * host when it is connected, and gives the view its state. Disconnecting the host cancels the flow.
  */
 export class FlowController {
   state: ControllerState = { kind: 'idle' };
   private handle: FlowHandle | undefined;
   private running: Promise<ConnectResult> | undefined;
   private abort: AbortController | undefined;
+  private autostarting: AbortController | undefined;
+  private connected = false;
 
   constructor(
-    private readonly host: ControllerHost,
+    private readonly host: FlowHost,
     private readonly callbacks: FlowControllerCallbacks,
   ) {
     host.addController(this);
   }
 
+  /** The options of a flow: the host's properties as they are now. */
+  options(): ConnectOptions {
+    const options: Record<string, unknown> = {};
+    for (const key of OPTION_KEYS) options[key] = this.host[key];
+    return options as ConnectOptions;
+  }
+
+  get view(): FlowView {
+    const { state } = this;
+    const label = providers[this.host.provider ?? 'generic']?.label ?? 'account';
+    return {
+      busy: state.kind === 'running',
+      severed: state.kind === 'running' && state.phase === 'severed',
+      signin: state.kind === 'signin-required',
+      connected: state.kind === 'connected',
+      error: state.kind === 'failed' ? state.error.message : undefined,
+      label,
+      announcement: announcement(state, label),
+    };
+  }
+
   /** Starts a flow, or returns the running one's promise (nothing new opens). */
-  start(options: ConnectOptions): Promise<ConnectResult> {
+  start(): Promise<ConnectResult> {
     if (this.running) return this.running;
     this.autostarting?.abort();
     const abort = new AbortController();
-    return this.track(abort, startFlow(options, this.context(abort)));
+    return this.track(abort, startFlow(this.options(), this.context(abort)));
   }
 
-  /** Finishes a redirect return or a landing code of this element found in this page's URL. */
-  resume(options: ConnectOptions): Promise<ConnectResult> | undefined {
+  /**
+   * Finishes a redirect return or a landing code of this host found in this page's URL (or the
+   * code held for the sign-in); undefined when there is nothing to finish or a flow runs.
+   */
+  resume(): Promise<ConnectResult> | undefined {
     if (this.running) return undefined;
     this.autostarting?.abort();
     const abort = new AbortController();
-    const handle = resumeFlow(options, this.context(abort));
+    const handle = resumeFlow(this.options(), this.context(abort));
     if (handle) return this.track(abort, handle);
     this.abort = undefined;
     return undefined;
   }
 
-  /** `autostart`: starts the flow without a click, once per tab (flow/autostart.ts). */
-  autostart(options: ConnectOptions): void {
-    if (this.running || this.autostarting) return;
-    const abort = (this.autostarting = new AbortController());
-    const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
-    void autostartFlow(options, context)
-      .catch(() => undefined) // the engine did not load: the button is still there
-      .then((handle) => {
-        if (this.autostarting === abort) this.autostarting = undefined;
-        if (handle && !abort.signal.aborted) this.track(abort, handle).catch(() => undefined);
-      });
+  /** Loads the engine and makes the request ahead, when a click looks likely (not when disabled). */
+  preload(): void {
+    if (!this.host.disabled) preloadFlow(this.options()).catch(ignore);
   }
 
-  private autostarting: AbortController | undefined;
+  /**
+   * `autostart` (set, and not disabled): starts the flow without a click, once per tab
+   * (flow/autostart.ts).
+   */
+  autostart(): void {
+    const { host } = this;
+    if (!host.autostart || host.disabled || this.running || this.autostarting) return;
+    const abort = (this.autostarting = new AbortController());
+    const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
+    void autostartFlow(this.options(), context)
+      .catch(ignore) // the engine did not load: the button is still there
+      .then((handle) => {
+        if (this.autostarting === abort) this.autostarting = undefined;
+        if (handle && !abort.signal.aborted) this.track(abort, handle).catch(ignore);
+      });
+  }
 
   /** Opens the severed popup again; call synchronously in a click. */
   reopen(): boolean {
@@ -85,8 +151,19 @@ export class FlowController {
     this.abort?.abort();
   }
 
+  /**
+   * A redirect return or a landing code in this page's URL is finished as soon as the host's
+   * properties are in (after its update), exactly once: the URL is scrubbed when taken. With
+   * nothing to finish, `autostart` may start a flow.
+   */
   hostConnected(): void {
     this.connected = true;
+    void this.host.updateComplete.then(() => {
+      if (!this.host.isConnected) return;
+      const resumed = this.resume();
+      if (resumed) resumed.catch(ignore);
+      else this.autostart();
+    });
   }
 
   /** A host that is only moved (disconnected and connected again in the same task) keeps its flow. */
@@ -96,8 +173,6 @@ export class FlowController {
       if (!this.connected) this.cancel();
     });
   }
-
-  private connected = false;
 
   private context(abort: AbortController) {
     this.abort = abort;
@@ -142,5 +217,24 @@ export class FlowController {
     this.abort = undefined;
     this.state = state;
     this.host.requestUpdate();
+  }
+}
+
+function announcement(state: ControllerState, label: string): string {
+  switch (state.kind) {
+    case 'running':
+      return state.phase === 'severed'
+        ? `The ${label} sign-in window is closed or hidden. Reopen it, or cancel.`
+        : state.phase === 'exchanging'
+          ? `Finishing the ${label} connection…`
+          : `Connecting to ${label}…`;
+    case 'connected':
+      return `Connected to ${label}.`;
+    case 'failed':
+      return `Could not connect to ${label}: ${state.error.message}`;
+    case 'signin-required':
+      return `Sign in to finish connecting ${label}.`;
+    default:
+      return '';
   }
 }

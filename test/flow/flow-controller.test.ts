@@ -1,0 +1,144 @@
+import { expect } from '@open-wc/testing';
+import { OPTION_KEYS, type ConnectOptions } from '../../src/core/config.js';
+import { ConnectError } from '../../src/core/errors.js';
+import { FlowController, type FlowHost } from '../../src/flow/flow-controller.js';
+import { callbackUrl, origins, outcome, sleep, until, useOpenSpy } from '../support/helpers.js';
+
+const spy = useOpenSpy();
+
+/**
+ * A host as the element is one, without Lit: its properties, its controllers, its updates. The
+ * controller under test is the real one, running real flows.
+ */
+function host(props: Partial<FlowHost> & { statusUrl?: string } = {}) {
+  const controllers: { hostConnected?(): void; hostDisconnected?(): void }[] = [];
+  const h = {
+    provider: 'generic',
+    disabled: false,
+    autostart: false,
+    isConnected: true,
+    updates: 0,
+    updateComplete: Promise.resolve(true),
+    addController: (c: (typeof controllers)[number]) => controllers.push(c),
+    requestUpdate() {
+      h.updates++;
+    },
+    connect: () => controllers.forEach((c) => c.hostConnected?.()),
+    disconnect: () => controllers.forEach((c) => c.hostDisconnected?.()),
+    ...props,
+  };
+  return h as typeof h & FlowHost;
+}
+
+const callbacks = () => {
+  const seen: string[] = [];
+  return {
+    seen,
+    onConnected: () => seen.push('connected'),
+    onFailed: (e: ConnectError) => seen.push(`failed:${e.status}`),
+    onSigninRequired: () => seen.push('signin-required'),
+  };
+};
+
+describe('FlowController: the element as a thin host', () => {
+  it('takes the options snapshot itself: every option of the host, and nothing of its own', () => {
+    const props: Record<string, unknown> = {};
+    for (const key of OPTION_KEYS) props[key] = `value of ${key}`;
+    const h = host({ ...props, disabled: true, autostart: true, statusUrl: '/status' });
+    const options = new FlowController(h, callbacks()).options();
+    expect(Object.keys(options)).to.deep.equal([...OPTION_KEYS]);
+    for (const key of OPTION_KEYS) expect(options[key]).to.equal(`value of ${key}`);
+    expect(options).not.to.have.property('disabled');
+    expect(options).not.to.have.property('statusUrl');
+  });
+
+  it('reads the host when a flow starts, not before: a property set later counts', async () => {
+    const h = host({ authorizeUrl: 'http://example.com/authorize' }); // unsafe: not https
+    const flow = new FlowController(h, callbacks());
+    (h as { authorizeUrl?: string }).authorizeUrl = 'javascript:alert(1)';
+    const r = await outcome(flow.start());
+    expect(r.ok ? 'connected' : r.error.message).to.include('javascript:alert(1)');
+    expect(spy.calls.length).to.equal(0);
+  });
+
+  it('gives the view its state: idle, then the failure with its message and announcement', async () => {
+    const cb = callbacks();
+    const flow = new FlowController(host({ provider: 'hcss', mode: 'nonsense' as never }), cb);
+    expect(flow.view).to.deep.include({ busy: false, severed: false, connected: false });
+    expect(flow.view.error).to.equal(undefined);
+    expect(flow.view.label).to.equal('HCSS');
+    expect(flow.view.announcement).to.equal('');
+    await outcome(flow.start());
+    expect(cb.seen).to.deep.equal(['failed:invalid_config']);
+    expect(flow.view.busy).to.equal(false);
+    expect(flow.view.error).to.match(/mode/);
+    expect(flow.view.announcement).to.equal(`Could not connect to HCSS: ${flow.view.error}`);
+  });
+
+  it('busy while a flow runs, connected after it; one flow at a time', async () => {
+    const { provider } = await origins();
+    const h = host({
+      provider: 'hcss',
+      authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+      clientId: 'c',
+      redirectUri: callbackUrl(),
+    });
+    const cb = callbacks();
+    const flow = new FlowController(h, cb);
+    const running = flow.start();
+    expect(flow.start()).to.equal(running); // nothing new opens
+    expect(flow.view.busy).to.equal(true);
+    expect(flow.view.announcement).to.equal('Connecting to HCSS…');
+    await running;
+    expect(spy.calls.length).to.equal(1);
+    expect(cb.seen).to.deep.equal(['connected']);
+    expect(flow.view).to.deep.include({ busy: false, connected: true, error: undefined });
+    expect(flow.view.announcement).to.equal('Connected to HCSS.');
+    expect(h.updates).to.be.greaterThan(1);
+  });
+
+  it('on connect, with nothing in the URL to finish, autostart starts the flow (redirect mode only)', async () => {
+    const cb = callbacks();
+    const h = host({ provider: 'hcss', mode: 'popup', autostart: true });
+    new FlowController(h, cb);
+    h.connect();
+    await until(() => cb.seen.length > 0, 3000, 'the autostart outcome');
+    expect(cb.seen).to.deep.equal(['failed:invalid_config']); // a popup needs a click
+    expect(spy.calls.length).to.equal(0);
+  });
+
+  it('a disabled host, or one without autostart, starts nothing on connect', async () => {
+    for (const props of [{ autostart: true, disabled: true }, { autostart: false }]) {
+      const cb = callbacks();
+      const h = host({ provider: 'hcss', mode: 'popup', ...props });
+      const flow = new FlowController(h, cb);
+      h.connect();
+      await sleep(300);
+      expect(cb.seen).to.deep.equal([]);
+      expect(flow.view.busy).to.equal(false);
+    }
+  });
+
+  it('disconnecting the host cancels its flow; a move (connected again at once) keeps it', async () => {
+    const { provider } = await origins();
+    const options: Partial<ConnectOptions> = {
+      provider: 'hcss',
+      authorizeUrl: `${provider}/authorize.html?scenario=stay`,
+      clientId: 'c',
+      redirectUri: callbackUrl(),
+    };
+    const h = host(options);
+    const cb = callbacks();
+    const flow = new FlowController(h, cb);
+    const running = outcome(flow.start());
+    h.disconnect();
+    h.connect(); // moved
+    await sleep(200);
+    expect(flow.view.busy).to.equal(true);
+    h.disconnect();
+    const r = await running;
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+    expect(cb.seen).to.deep.equal(['failed:cancelled']);
+    await until(() => spy.last?.closed === true, 2000, 'the popup closed');
+  });
+});
