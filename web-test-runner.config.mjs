@@ -12,6 +12,7 @@ import { countReporter } from './test/support/wtr-count-reporter.mjs';
 import { reactPrebundlePlugin } from './test/support/wtr-react-plugin.mjs';
 import {
   backendMiddleware,
+  callbackBundlePlugin,
   coopMiddleware,
   originsPlugin,
   serverFlowMiddleware,
@@ -95,6 +96,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     originsPlugin(),
+    callbackBundlePlugin(), // callback popups load no module graph (see test/support/servers.mjs)
     reactPrebundlePlugin(), // react / react-dom are CommonJS: served pre-bundled (test/react.test.ts)
   ],
   browsers: normal,

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { mockOAuth } from './mock-oauth.mjs';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript' };
@@ -295,5 +296,36 @@ export function serverFlowMiddleware() {
     ctx.status = response.status;
     for (const [k, v] of response.headers) ctx.set(k, v);
     ctx.body = Buffer.from(await response.arrayBuffer());
+  };
+}
+
+/**
+ * `/__callback.js`: src/callback.ts bundled from source into one classic script (an IIFE defining
+ * `OAuthConnectCallback`, as dist/callback.inline.js does), for the callback pages the tests open
+ * in popups. A popup must not be loading a module graph when it is closed: WebKitGTK then can spin
+ * the opener's web process for good (reproduced with a popup importing a one-line module, none of
+ * this library's code), and the browser suite hangs. The module entries keep their own tests
+ * (`?entry=dist`).
+ */
+export function callbackBundlePlugin() {
+  return {
+    name: 'oauth-connect-callback-bundle',
+    async serve(context) {
+      if (context.path !== '/__callback.js') return undefined;
+      const result = await build({
+        entryPoints: ['src/callback.ts'],
+        bundle: true,
+        format: 'iife',
+        globalName: 'OAuthConnectCallback',
+        target: 'es2022',
+        write: false,
+        logLevel: 'silent',
+      });
+      return {
+        body: result.outputFiles[0].text,
+        type: 'js',
+        headers: { 'cache-control': 'no-store' },
+      };
+    },
   };
 }
