@@ -3,18 +3,14 @@
  * its flow's outcome, `POST url-endpoint { flow }`, again and again (the server holds each request
  * open until the outcome is there, or answers `pending`). Pure: `fetch` and the signal come in.
  */
+import { callBackend, type BackendRequest } from './backend.js';
 import type { ServerCompletion } from './completion.js';
 import { ConnectError, FAILURE_STATUSES, type FailureStatus } from './errors.js';
-import type { FetchLike } from './exchange.js';
 import { serverResultSchema } from './schemas.js';
 
-export interface ServerPoll {
-  readonly fetch: FetchLike;
-  /** The `createServerFlow` route (the element's `url-endpoint`). */
-  readonly url: string;
+/** `url` is the `createServerFlow` route (the element's `url-endpoint`). */
+export interface ServerPoll extends BackendRequest {
   readonly flow: string;
-  readonly credentials: RequestCredentials;
-  readonly headers: Readonly<Record<string, string>>;
   /** Aborts the poll (the flow ended). */
   readonly signal: AbortSignal;
 }
@@ -23,22 +19,20 @@ export interface ServerPoll {
 export async function pollServerResult(poll: ServerPoll): Promise<ServerCompletion> {
   for (let failures = 0; ;) {
     const asked = Date.now();
-    let response: Response | undefined;
-    try {
-      response = await poll.fetch(poll.url, request(poll, { flow: poll.flow }));
-    } catch {
-      if (poll.signal.aborted) throw poll.signal.reason;
-    }
-    if (!response || response.status >= 500) {
+    const reply = await callBackend(poll, { flow: poll.flow });
+    if (!reply || reply.response.status >= 500) {
       // the network blinked (a phone between networks), or a proxy or a deploy answered 5xx: ask
       // again, a little later each time (the flow's deadline still ends it)
       await wait(Math.min(5000, 250 * ++failures), poll.signal);
       continue;
     }
     failures = 0;
-    const answer = serverResultSchema.safeParse(await response.json().catch(() => undefined));
-    if (!response.ok || !answer.success) {
-      throw new ConnectError('error', `The server answered ${response.status} to the flow poll.`);
+    const answer = serverResultSchema.safeParse(reply.json);
+    if (!reply.response.ok || !answer.success) {
+      throw new ConnectError(
+        'error',
+        `The server answered ${reply.response.status} to the flow poll.`,
+      );
     }
     const { status, result, failure, message, error } = answer.data;
     if (status === 'connected') return { result: result ?? { connected: true } };
@@ -58,24 +52,8 @@ export async function pollServerResult(poll: ServerPoll): Promise<ServerCompleti
 
 /** Tells the server the element gave its flow up: a later redirect for it is refused. */
 export function abandonServerFlow(poll: Omit<ServerPoll, 'signal'>): void {
-  void poll
-    .fetch(poll.url, { ...request(poll, { flow: poll.flow, abandon: true }), keepalive: true })
-    .catch(
-      () => undefined, // best effort: the flow expires on the server anyway
-    );
-}
-
-function request(
-  poll: Omit<ServerPoll, 'signal'> & { signal?: AbortSignal },
-  body: Record<string, unknown>,
-): RequestInit {
-  return {
-    method: 'POST',
-    credentials: poll.credentials,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...poll.headers },
-    body: JSON.stringify(body),
-    ...(poll.signal ? { signal: poll.signal } : {}),
-  };
+  // best effort: the flow expires on the server anyway
+  callBackend(poll, { flow: poll.flow, abandon: true }, { keepalive: true }).catch(() => undefined);
 }
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {
