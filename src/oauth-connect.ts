@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { modeOf, type ResolveUrl } from './core/config.js';
+import type { ResolveUrl } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
 import type { Mode, ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
@@ -254,9 +254,8 @@ export class OAuthConnect extends LitElement {
 
   override render() {
     const view = this.flow.view;
-    const { busy, label } = view;
+    const { busy, clickable, label } = view;
     // Landing mode has nothing to click (the code is already in the URL): only the status shows.
-    const clickable = modeOf(this) !== 'landing';
     const health = this.health?.render(busy, clickable, view.error !== undefined, label);
     const described = [health?.describes && 'health', view.error !== undefined && 'error']
       .filter(Boolean)

@@ -1,4 +1,4 @@
-import { OPTION_KEYS, type ConnectOptions } from '../core/config.js';
+import { modeOf, OPTION_KEYS, type ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
 import { providers } from '../core/providers/index.js';
 import type { ConnectResult, FlowHandle, FlowPhase } from './start-flow.js';
@@ -17,6 +17,8 @@ export type ControllerState =
 export interface FlowView {
   /** A flow runs: the button is busy. */
   readonly busy: boolean;
+  /** A click can start a flow (not in landing mode: the code arrives in the URL). */
+  readonly clickable: boolean;
   /** The popup's handle reads closed while the flow listens on: the Reopen / Cancel offer. */
   readonly severed: boolean;
   /** Landing mode: the held code waits for the user's sign-in. */
@@ -88,6 +90,7 @@ export class FlowController {
     const label = providers[this.host.provider ?? 'generic']?.label ?? 'account';
     return {
       busy: state.kind === 'running',
+      clickable: modeOf(this.host) !== 'landing',
       severed: state.kind === 'running' && state.phase === 'severed',
       signin: state.kind === 'signin-required',
       connected: state.kind === 'connected',

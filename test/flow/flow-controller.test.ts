@@ -64,7 +64,16 @@ describe('FlowController: the element as a thin host', () => {
   it('gives the view its state: idle, then the failure with its message and announcement', async () => {
     const cb = callbacks();
     const flow = new FlowController(host({ provider: 'hcss', mode: 'nonsense' as never }), cb);
-    expect(flow.view).to.deep.include({ busy: false, severed: false, connected: false });
+    expect(flow.view).to.deep.include({
+      busy: false,
+      severed: false,
+      connected: false,
+      clickable: true,
+    });
+    // landing mode (Hint's default): the code arrives in the URL, nothing to click
+    expect(new FlowController(host({ provider: 'hint' }), callbacks()).view.clickable).to.equal(
+      false,
+    );
     expect(flow.view.error).to.equal(undefined);
     expect(flow.view.label).to.equal('HCSS');
     expect(flow.view.announcement).to.equal('');
