@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import ts from 'typescript';
+import { readOptionDocs } from './scripts/option-docs.mjs';
 
 /** Analyzed source → the shipped file whose bundle holds it (and exports what it exports). */
 const SHIPPED = {
@@ -99,30 +100,7 @@ function pointAt(value, path) {
  * element property documented nowhere, fails the build.
  */
 function optionDocs() {
-  const file = 'src/core/config.ts';
-  const source = ts.createSourceFile(
-    file,
-    readFileSync(file, 'utf8'),
-    ts.ScriptTarget.Latest,
-    true,
-  );
-  const docs = new Map();
-  const iface = source.statements.find(
-    (s) => ts.isInterfaceDeclaration(s) && s.name.text === 'ConnectOptions',
-  );
-  if (!iface) throw new Error(`custom-elements.json: no ConnectOptions in ${file}`);
-  for (const member of iface.members) {
-    const jsdoc = ts.getJSDocCommentsAndTags(member).find(ts.isJSDoc);
-    const text = ts.getTextOfJSDocComment(jsdoc?.comment)?.replace(/\s+/g, ' ').trim();
-    if (!text)
-      throw new Error(`custom-elements.json: ConnectOptions.${member.name.getText()} has no doc`);
-    const tag = jsdoc.tags?.find((t) => t.tagName.text === 'default');
-    const fallback = tag && ts.getTextOfJSDocComment(tag.comment)?.replace(/\s+/g, ' ').trim();
-    docs.set(member.name.getText(), {
-      description: text,
-      ...(fallback ? { default: fallback } : {}),
-    });
-  }
+  const docs = readOptionDocs();
   return {
     name: 'oauth-connect-option-docs',
     packageLinkPhase({ customElementsManifest: manifest }) {

@@ -119,7 +119,7 @@ export interface ConnectOptions {
   fetch?: FetchLike | undefined;
 }
 
-/** Every option an element property carries (all but `fetch`), in the element's order. */
+/** Every option an element property carries (all but `fetch`). */
 export const OPTION_KEYS = [
   'provider',
   'authorizeUrl',

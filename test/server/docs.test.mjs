@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import ts from 'typescript';
+import { readOptionDocs } from '../../scripts/option-docs.mjs';
 import { attributesSection, readmeWithAttributes } from '../../scripts/readme-attributes.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -16,19 +16,8 @@ const element = manifest.modules
   .find((d) => d.tagName === 'oauth-connect');
 
 /** ConnectOptions' members and their doc text, read from the source. */
-function connectOptions() {
-  const file = 'src/core/config.ts';
-  const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest, true);
-  const iface = source.statements.find(
-    (s) => ts.isInterfaceDeclaration(s) && s.name.text === 'ConnectOptions',
-  );
-  return new Map(
-    iface.members.map((m) => {
-      const doc = ts.getJSDocCommentsAndTags(m).find(ts.isJSDoc);
-      return [m.name.getText(), ts.getTextOfJSDocComment(doc?.comment)?.replace(/\s+/g, ' ')];
-    }),
-  );
-}
+const connectOptions = () =>
+  new Map([...readOptionDocs(root)].map(([name, doc]) => [name, doc.description]));
 
 describe('documentation: each option once', () => {
   it('the element has a property for every option but fetch, documented with the option’s text', () => {
