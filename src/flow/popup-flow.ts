@@ -9,7 +9,8 @@ import { abandonServerFlow, pollServerResult } from '../core/server-result.js';
 import { parseWindowMessage, type ParsedMessage } from '../core/schemas.js';
 import { acknowledge, dismiss, listenOnChannel } from './channel.js';
 import { after, childController, every, listen } from './lifetime.js';
-import { closePopup, giveKey, isClosed, navigatePopup, openSignIn } from './popup.js';
+import { closePopup } from './closer.js';
+import { giveKey, isClosed, navigatePopup, openSignIn } from './popup.js';
 import { watchPresence, type Presence } from './presence.js';
 import { prepareAhead, takeReady } from './ready.js';
 import type { FlowRun, ReadyRequest, Started } from './runner.js';
@@ -157,7 +158,9 @@ export class PopupFlow implements Started {
       win,
       'pagehide',
       () => {
-        // the page leaves: a flow with its answer releases its window now (no timer fires later)
+        // the page leaves: its window closes now (no timer fires later), and a flow with its
+        // answer releases it
+        closePopup(this.attempt.popup, true);
         if (this.ended) this.lifetime.abort();
         else {
           this.settle(

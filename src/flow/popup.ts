@@ -1,5 +1,6 @@
-/** Opening, steering and closing the popup window. Nothing here awaits. */
+/** Opening and steering the popup window (closing it: closer.ts). Nothing here awaits. */
 import { FLOW_KEY_ITEM } from '../core/protocol.js';
+import { noteOpened } from './closer.js';
 import type { ReadyRequest } from './runner.js';
 
 export interface PopupSize {
@@ -34,6 +35,7 @@ export function openPopup(url: string, size: PopupSize, win: Window = window): W
   let popup: Window | null;
   try {
     popup = win.open(url, '_blank', popupFeatures(size, win));
+    noteOpened();
   } catch {
     popup = null;
   }
@@ -90,14 +92,6 @@ export function navigatePopup(popup: Window, url: string): void {
     popup.location.replace(url);
   } catch {
     popup.location.href = url;
-  }
-}
-
-export function closePopup(popup: Window | null | undefined): void {
-  try {
-    if (popup && !popup.closed) popup.close();
-  } catch {
-    // a severed or cross-origin handle may refuse; nothing more we can do from here
   }
 }
 

@@ -8,6 +8,7 @@ import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from 
 import { ConnectError, toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
 import { takeHeldCode } from './held-code.js';
+import { closePopup } from './closer.js';
 import { openSignIn } from './popup.js';
 import type { FlowPhase, Gesture } from './runner.js';
 import { takeAnswer } from './url-answer.js';
@@ -203,7 +204,7 @@ function fromEngine(
   run: (engine: Engine) => FlowHandle,
 ): FlowHandle {
   let reopen: () => boolean = () => false;
-  const leave = () => popup?.close();
+  const leave = () => closePopup(popup, true); // the page leaves: now, its timers will not run
   if (popup) win.addEventListener('pagehide', leave);
   const result = loadEngine().then(
     (engine) => {
@@ -214,7 +215,7 @@ function fromEngine(
     },
     (error: unknown) => {
       win.removeEventListener('pagehide', leave);
-      leave(); // the engine could not load: nothing will use the popup
+      closePopup(popup); // the engine could not load: nothing will use the popup
       throw toConnectError(error);
     },
   );

@@ -1,0 +1,93 @@
+/**
+ * Closing popups so that they go. A script's `close()` can be lost, and the window stays open at
+ * the provider's page:
+ * - Chromium drops a close made shortly before another window opens (a cancel, then a new start in
+ *   the same task: one close in three in a test loop), or while the closed window is still being
+ *   created; its handle then reads closed for good, and closing again does nothing.
+ * - WebKit drops a close made while the window's navigation to another site commits; its handle
+ *   reads closed, then open again.
+ * So a close is put off while a window opened less than {@link OPEN_SETTLE_MS} ago (a Reopen, a
+ * new start: at most half a second when windows keep opening), and the window is watched until it
+ * is gone — closed again whenever its handle reads open — for at most {@link CLOSE_WATCH_MS} after
+ * the first close (a browser that refuses to close a window keeps it). One timer watches them all,
+ * and stops when none is left. Left: a close made just before a window opens in the same task
+ * (`abort(); connect()` in one handler) can still be dropped by Chromium, and cannot be made again.
+ */
+
+/** How long a window is watched after its first close. */
+export const CLOSE_WATCH_MS = 5000;
+/** No close is made this soon after a window opened… */
+export const OPEN_SETTLE_MS = 50;
+/** …unless the close has waited this long (windows opening one after another). */
+const LONGEST_WAIT_MS = 500;
+const TICK_MS = 50;
+
+interface Closing {
+  /** When the close was asked for. */
+  readonly asked: number;
+  /** When it was first made (0: not yet). */
+  made: number;
+}
+
+/** Windows to close. */
+const closing = new Map<Window, Closing>();
+let sweep: ReturnType<typeof setInterval> | undefined;
+let openedAt = 0;
+
+/** A window was just opened (popup.ts): closes wait a little. */
+export function noteOpened(): void {
+  openedAt = Date.now();
+}
+
+/**
+ * Gone for good: closed, and its browsing context discarded (every engine then reads `parent`
+ * null; Firefox may read it null for a moment while a new window starts loading another site).
+ */
+function gone(popup: Window): boolean {
+  try {
+    return popup.closed && popup.parent === null;
+  } catch {
+    return true;
+  }
+}
+
+function tryClose(popup: Window): void {
+  try {
+    if (!popup.closed) popup.close();
+  } catch {
+    // a severed or cross-origin handle may refuse; nothing more we can do from here
+  }
+}
+
+function tick(): void {
+  const now = Date.now();
+  const settled = now - openedAt >= OPEN_SETTLE_MS;
+  for (const [win, entry] of closing) {
+    if (gone(win) || (entry.made && now - entry.made > CLOSE_WATCH_MS)) {
+      closing.delete(win);
+    } else if (entry.made || settled || now - entry.asked >= LONGEST_WAIT_MS) {
+      entry.made ||= now;
+      tryClose(win);
+    }
+  }
+  if (!closing.size) {
+    clearInterval(sweep);
+    sweep = undefined;
+  }
+}
+
+/**
+ * Closes the popup: at once, unless a window has just opened (see above), and for sure. `now`: at
+ * once in any case, for a page that is leaving (its timers will not run; it opens nothing after).
+ */
+export function closePopup(popup: Window | null | undefined, now = false): void {
+  if (!popup || gone(popup)) return;
+  const at = Date.now();
+  const entry = closing.get(popup) ?? { asked: at, made: 0 };
+  if (now || at - openedAt >= OPEN_SETTLE_MS) {
+    tryClose(popup);
+    entry.made ||= at;
+  }
+  closing.set(popup, entry);
+  sweep ??= setInterval(tick, TICK_MS);
+}

@@ -1,0 +1,183 @@
+// Every popup the library closes goes: a close is made in a task of its own, not right after a
+// window opened (Chromium drops it), and made again while the handle reads open (WebKit drops one
+// made as a navigation commits), until the window's browsing context is discarded (src/flow/closer.ts).
+import { expect } from '@open-wc/testing';
+import { startFlow, type ConnectOptions } from '../../src/index.js';
+import { CLOSE_WATCH_MS, OPEN_SETTLE_MS, closePopup } from '../../src/flow/closer.js';
+import { openPopup } from '../../src/flow/popup.js';
+import {
+  exchangeUrl,
+  origins,
+  reportCallbackUrl,
+  sleep,
+  uid,
+  useOpenSpy,
+  until,
+} from '../support/helpers.js';
+import { trackLeaks } from '../support/leaks.js';
+
+const spy = useOpenSpy();
+
+/**
+ * A window handle as WebKit gives it when a close is lost: each of the first `lost` closes reads
+ * closed, then open again 30 ms later; a close after them is kept, and the window goes 30 ms later.
+ * `refuses`: no close is ever kept (an in-app browser that will not close a window).
+ */
+function handle({ lost = 0, refuses = false }) {
+  let closes = 0;
+  let closed = false;
+  let discarded = false;
+  const win = {
+    get closed() {
+      return closed;
+    },
+    get parent(): unknown {
+      return discarded ? null : win;
+    },
+    close() {
+      closes++;
+      if (refuses) return;
+      closed = true;
+      if (closes <= lost) setTimeout(() => (closed = false), 30);
+      else setTimeout(() => (discarded = true), 30);
+    },
+  };
+  return {
+    win: win as unknown as Window,
+    get closes() {
+      return closes;
+    },
+    get gone() {
+      return discarded;
+    },
+  };
+}
+
+describe('closing a popup', () => {
+  it('a close is made at once when no window opened lately; a second close is not made', async () => {
+    await sleep(OPEN_SETTLE_MS);
+    const h = handle({});
+    closePopup(h.win);
+    expect(h.closes).to.equal(1);
+    await until(() => h.gone, 1000, 'the window gone');
+    expect(h.closes).to.equal(1);
+  });
+
+  it('right after a window opened, a close waits; a page that is leaving closes at once', async () => {
+    const popup = openPopup('about:blank', { width: 300, height: 300 });
+    expect(popup).not.to.equal(null);
+    const waits = handle({});
+    closePopup(waits.win);
+    expect(waits.closes).to.equal(0);
+    const leaving = handle({});
+    closePopup(leaving.win, true);
+    expect(leaving.closes).to.equal(1);
+    await until(() => waits.gone && leaving.gone, 1000, 'both gone');
+    expect([waits.closes, leaving.closes]).to.deep.equal([1, 1]);
+    closePopup(popup);
+    await until(() => popup!.parent === null, 2000, 'the real window gone');
+  });
+
+  it('a close put off is not made within OPEN_SETTLE_MS of the next window opening either', async () => {
+    const size = { width: 300, height: 300 };
+    const first = openPopup('about:blank', size)!;
+    const h = handle({});
+    closePopup(h.win); // put off: a window just opened
+    await sleep(OPEN_SETTLE_MS / 2);
+    const second = openPopup('about:blank', size)!;
+    const opened = Date.now();
+    let closedAt = 0;
+    await until(() => h.closes > 0 && (closedAt ||= Date.now()) > 0, 1000, 'the close');
+    expect(closedAt - opened).to.be.at.least(OPEN_SETTLE_MS);
+    closePopup(first);
+    closePopup(second);
+    await until(() => first.parent === null && second.parent === null, 2000, 'the windows gone');
+  });
+
+  it('a close the browser lost (the handle reads open again) is made again until the window goes', async () => {
+    const h = handle({ lost: 2 });
+    closePopup(h.win);
+    await until(() => h.gone, 2000, 'the window gone');
+    expect(h.closes).to.equal(3);
+    await sleep(300);
+    expect(h.closes).to.equal(3); // gone: no more closes
+  });
+
+  it('a window that refuses to close is given up after CLOSE_WATCH_MS, and the watch stops', async function () {
+    this.timeout(CLOSE_WATCH_MS + 5000);
+    const leaks = trackLeaks();
+    try {
+      const h = handle({ refuses: true });
+      const started = Date.now();
+      closePopup(h.win);
+      expect(leaks.intervals.size).to.equal(1); // one watch
+      await sleep(1000);
+      expect(h.closes).to.be.greaterThan(3); // closed again on every check
+      await until(() => leaks.intervals.size === 0, CLOSE_WATCH_MS + 1000, 'the watch to stop');
+      expect(Date.now() - started).to.be.within(CLOSE_WATCH_MS - 100, CLOSE_WATCH_MS + 500);
+      const closes = h.closes;
+      await sleep(300);
+      expect(h.closes).to.equal(closes);
+    } finally {
+      leaks.restore();
+    }
+  });
+
+  it('one watch for many windows; it stops as soon as the real windows are gone', async () => {
+    const leaks = trackLeaks();
+    try {
+      const windows = [0, 1, 2].map(() => window.open('about:blank', '_blank', 'popup=yes')!);
+      const lost = handle({ lost: 1 });
+      for (const win of windows) closePopup(win);
+      closePopup(lost.win);
+      expect(leaks.intervals.size).to.equal(1);
+      await until(() => windows.every((w) => w.parent === null) && lost.gone, 3000, 'all gone');
+      await until(() => leaks.intervals.size === 0, 500, 'the watch to stop');
+      expect(lost.closes).to.equal(2);
+    } finally {
+      leaks.restore();
+    }
+  });
+
+  it('a new window, then the old one closed at once (a Reopen), ten times: every old window goes', async () => {
+    const { provider } = await origins();
+    const size = { width: 400, height: 400 };
+    const old: Window[] = [];
+    let current = openPopup(`${provider}/authorize.html?scenario=stay`, size)!;
+    for (let i = 0; i < 10; i++) {
+      await sleep(i % 3); // the old window a few ms old at most, its site still loading
+      const next = openPopup(`${provider}/authorize.html?scenario=stay`, size)!;
+      closePopup(current);
+      old.push(current);
+      current = next;
+    }
+    closePopup(current);
+    await until(() => old.every((w) => w.parent === null), CLOSE_WATCH_MS, 'every old window gone');
+    await until(() => current.parent === null, CLOSE_WATCH_MS, 'the last window gone');
+  });
+
+  it('windows of flows cancelled as soon as they were sent to the provider all go', async function () {
+    this.timeout(30000);
+    const { provider } = await origins();
+    const options: ConnectOptions = {
+      provider: 'hcss',
+      authorizeUrl: `${provider}/authorize.html?scenario=stay`,
+      clientId: 'c',
+      redirectUri: reportCallbackUrl(),
+      exchangeUrl: exchangeUrl(uid()),
+    };
+    const windows: Window[] = [];
+    for (let i = 0; i < 20; i++) {
+      const abort = new AbortController();
+      const phases: string[] = [];
+      const flow = startFlow(options, { signal: abort.signal, onPhase: (p) => phases.push(p) });
+      await until(() => phases.includes('waiting'), 3000, 'sent to the provider');
+      windows.push(spy.last!);
+      abort.abort(); // its window's navigation to the provider may be pending
+      await flow.result.catch(() => undefined);
+      await sleep(100); // the next start: another click
+    }
+    await until(() => windows.every((w) => w.parent === null), CLOSE_WATCH_MS, 'every window gone');
+    expect(windows.every((w) => w.closed)).to.equal(true);
+  });
+});
