@@ -10,6 +10,7 @@ import {
   sleep,
   uid,
   useOpenSpy,
+  userCloses,
   until,
 } from './support/helpers.js';
 
@@ -222,8 +223,7 @@ describe('<oauth-connect>', () => {
     const el = await hcssElement('stay');
     button(el).click();
     await until(() => spy.last !== null, 2000, 'popup opened');
-    await sleep(400); // sent to the provider
-    spy.last!.close();
+    await userCloses(spy.last!);
     await until(() => !!el.shadowRoot!.querySelector('[part="severed"]'), 3000, 'the offer');
     expect(el.shadowRoot!.querySelector('[part="severed"]')!.textContent).to.contain(
       "Don't see the sign-in window?",
@@ -274,8 +274,7 @@ describe('<oauth-connect> accessibility', () => {
     expect(button(idle).getAttribute('aria-busy')).to.equal('true');
     await expect(idle).to.be.accessible(); // busy
     await until(() => spy.last !== null, 2000, 'popup opened');
-    await sleep(400); // sent to the provider
-    spy.last!.close();
+    await userCloses(spy.last!);
     await until(() => !!part(idle, 'severed'), 3000, 'the offer');
     await expect(idle).to.be.accessible(); // severed
     idle.cancel();

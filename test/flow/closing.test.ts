@@ -21,6 +21,7 @@ import {
   sleep,
   uid,
   useOpenSpy,
+  userCloses,
   until,
 } from '../support/helpers.js';
 
@@ -90,7 +91,7 @@ describe('a closed sign-in window', () => {
   it('offers Reopen / Cancel and keeps listening; it does not cancel on its own', async () => {
     const flow = started(await hcss('authorize.html?scenario=stay'));
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
-    spy.last!.close();
+    await userCloses(spy.last!);
     await flow.offered();
     await sleep(1500);
     expect(flow.settled).to.equal(false);
@@ -103,7 +104,7 @@ describe('a closed sign-in window', () => {
     const flow = started(await hcss('authorize.html?scenario=stay'));
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away(); // the popup took focus
-    spy.last!.close();
+    await userCloses(spy.last!);
     await flow.offered();
     back();
     const backAt = Date.now();
@@ -125,7 +126,7 @@ describe('a closed sign-in window', () => {
       await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
       visibility = 'hidden';
       document.dispatchEvent(new Event('visibilitychange'));
-      spy.last!.close();
+      await userCloses(spy.last!);
       await flow.offered();
       visibility = 'visible';
       document.dispatchEvent(new Event('visibilitychange'));
@@ -140,7 +141,7 @@ describe('a closed sign-in window', () => {
     const flow = started(await hcss('authorize.html?scenario=stay'));
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away();
-    spy.last!.close();
+    await userCloses(spy.last!);
     await flow.offered();
     back();
     await sleep(300);
@@ -186,7 +187,7 @@ describe('a closed sign-in window', () => {
       urlEndpoint: `/api/url?t=${t}&delay=1500&to=${encodeURIComponent(target)}`,
     });
     await sleep(200);
-    spy.last!.close();
+    spy.last!.close(); // still about:blank: nothing was sent yet
     const closedAt = Date.now();
     const r = await flow.result;
     expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
@@ -375,7 +376,7 @@ describe('a real close, in a browser that moves focus', () => {
         await flow.result;
         this.skip();
       }
-      spy.last!.close();
+      await userCloses(spy.last!);
       const r = await flow.result;
       expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
       expect(flow.phases).to.include('severed'); // the offer showed first, then the proof came

@@ -9,6 +9,7 @@ import {
   sleep,
   uid,
   useOpenSpy,
+  userCloses,
   until,
 } from '../support/helpers.js';
 import { trackLeaks } from '../support/leaks.js';
@@ -48,8 +49,7 @@ describe('teardown', () => {
         const flow = startFlow(await hcss('authorize.html?scenario=stay'), {
           signal: abort.signal,
         });
-        await sleep(500);
-        spy.last!.close();
+        await userCloses(spy.last!);
         await sleep(300);
         abort.abort();
         await outcome(flow.result);

@@ -42,6 +42,24 @@ export async function until(check: () => boolean, timeout = 5000, what = 'condit
   }
 }
 
+/**
+ * The user closes the sign-in window they see: once it shows the provider's page (another origin,
+ * its location unreadable), not while it still shows about:blank. A script's close made while the
+ * window's first navigation is pending can be lost in WebKit (see closePopup in src/flow/popup.ts).
+ */
+export async function userCloses(win: Window) {
+  const atProvider = () => {
+    try {
+      return win.location.href !== 'about:blank';
+    } catch {
+      return true;
+    }
+  };
+  await until(atProvider, 5000, 'the sign-in window at the provider');
+  win.close();
+  await until(() => win.closed, 3000, 'the sign-in window closed');
+}
+
 /** Records every window.open call and the windows it returned; restore() puts it back. */
 export function spyOnOpen() {
   const original = window.open;
