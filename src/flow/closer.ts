@@ -6,12 +6,13 @@
  *   created; its handle then reads closed for good, and closing again does nothing.
  * - WebKit drops a close made while the window's navigation to another site commits; its handle
  *   reads closed, then open again.
- * So a close is put off while a window opened less than {@link OPEN_SETTLE_MS} ago (a Reopen, a
- * new start: at most half a second when windows keep opening), and the window is watched until it
- * is gone — closed again whenever its handle reads open — for at most {@link CLOSE_WATCH_MS} after
- * the first close (a browser that refuses to close a window keeps it). One timer watches them all,
- * and stops when none is left. Left: a close made just before a window opens in the same task
- * (`abort(); connect()` in one handler) can still be dropped by Chromium, and cannot be made again.
+ * So a close asked for less than {@link OPEN_SETTLE_MS} after a window opened waits until then (at
+ * most half a second when windows keep opening: a Reopen, a new start ending an old flow), and the
+ * window is watched until it is gone — closed again whenever its handle reads open — for at most
+ * {@link CLOSE_WATCH_MS} after the first close (a browser that refuses to close a window keeps it).
+ * One timer watches them all, and stops when none is left; a page that is leaving closes them all
+ * at once. Left: a close made just before a window opens in the same task (`abort(); connect()` in
+ * one handler) can still be dropped by Chromium, and cannot be made again.
  */
 
 /** How long a window is watched after its first close. */
@@ -32,11 +33,12 @@ interface Closing {
 /** Windows to close. */
 const closing = new Map<Window, Closing>();
 let sweep: ReturnType<typeof setInterval> | undefined;
-let openedAt = 0;
+let openedAt = -Infinity;
+const clock = () => performance.now();
 
 /** A window was just opened (popup.ts): closes wait a little. */
 export function noteOpened(): void {
-  openedAt = Date.now();
+  openedAt = clock();
 }
 
 /**
@@ -60,7 +62,7 @@ function tryClose(popup: Window): void {
 }
 
 function tick(): void {
-  const now = Date.now();
+  const now = clock();
   const settled = now - openedAt >= OPEN_SETTLE_MS;
   for (const [win, entry] of closing) {
     if (gone(win) || (entry.made && now - entry.made > CLOSE_WATCH_MS)) {
@@ -77,14 +79,21 @@ function tick(): void {
 }
 
 /**
- * Closes the popup: at once, unless a window has just opened (see above), and for sure. `now`: at
- * once in any case, for a page that is leaving (its timers will not run; it opens nothing after).
+ * Closes the popup: at once, unless a window has just opened (see above), and watched until it is
+ * gone. `leaving`: the page is leaving (its timers will not run; it opens nothing after), so this
+ * window and every close still waiting are made now.
  */
-export function closePopup(popup: Window | null | undefined, now = false): void {
+export function closePopup(popup: Window | null | undefined, leaving = false): void {
+  const at = clock();
+  if (leaving) {
+    for (const [win, entry] of closing) {
+      tryClose(win);
+      entry.made ||= at;
+    }
+  }
   if (!popup || gone(popup)) return;
-  const at = Date.now();
   const entry = closing.get(popup) ?? { asked: at, made: 0 };
-  if (now || at - openedAt >= OPEN_SETTLE_MS) {
+  if (leaving || at - openedAt >= OPEN_SETTLE_MS) {
     tryClose(popup);
     entry.made ||= at;
   }

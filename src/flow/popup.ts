@@ -35,11 +35,11 @@ export function openPopup(url: string, size: PopupSize, win: Window = window): W
   let popup: Window | null;
   try {
     popup = win.open(url, '_blank', popupFeatures(size, win));
-    noteOpened();
   } catch {
     popup = null;
   }
   if (!popup || popup.closed) return null;
+  noteOpened();
   return popup;
 }
 

@@ -1,5 +1,6 @@
 // After a flow ends, whichever way, no listener, interval, timer or channel of it remains.
 import { expect } from '@open-wc/testing';
+import { CLOSE_WATCH_MS } from '../../src/flow/closer.js';
 import { connect, startFlow, type ConnectOptions } from '../../src/index.js';
 import {
   exchangeUrl,
@@ -82,7 +83,8 @@ describe('teardown', () => {
         window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
         await outcome(flow.result);
       }
-      await sleep(100);
+      // the closer's watch ends when the last window is gone
+      await until(() => leaks.intervals.size === 0, CLOSE_WATCH_MS + 500, 'the close watch to end');
       expect(leaks.listenersLeft()).to.deep.equal([]);
       expect([...leaks.intervals]).to.deep.equal([]);
       expect([...leaks.timeouts]).to.deep.equal([]);

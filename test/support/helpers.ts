@@ -45,7 +45,7 @@ export async function until(check: () => boolean, timeout = 5000, what = 'condit
 /**
  * The user closes the sign-in window they see: once it shows the provider's page (another origin,
  * its location unreadable), not while it still shows about:blank. A script's close made while the
- * window's first navigation is pending can be lost in WebKit (see closePopup in src/flow/popup.ts).
+ * window's first navigation is pending can be lost in WebKit (see src/flow/closer.ts).
  */
 export async function userCloses(win: Window) {
   const atProvider = () => {
@@ -57,7 +57,7 @@ export async function userCloses(win: Window) {
   };
   await until(atProvider, 5000, 'the sign-in window at the provider');
   win.close();
-  await until(() => win.closed, 3000, 'the sign-in window closed');
+  await until(() => win.closed && win.parent === null, 3000, 'the sign-in window gone');
 }
 
 /** Records every window.open call and the windows it returned; restore() puts it back. */
