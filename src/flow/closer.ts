@@ -1,9 +1,10 @@
 /**
  * Closing popups so that they go. A script's `close()` can be lost, and the window stays open at
  * the provider's page:
- * - Chromium drops a close made shortly before another window opens (a cancel, then a new start in
- *   the same task: one close in three in a test loop), or while the closed window is still being
- *   created; its handle then reads closed for good, and closing again does nothing.
+ * - Chromium drops a close made shortly before or after another window opens (a cancel, then a
+ *   new start in the same task: one close in three in a test loop; a Reopen), or while the closed
+ *   window is still being created; its handle then reads closed for good, and closing again does
+ *   nothing.
  * - WebKit drops a close made while the window's navigation to another site commits; its handle
  *   reads closed, then open again.
  * So a close asked for less than {@link OPEN_SETTLE_MS} after a window opened waits until then (at
@@ -12,7 +13,8 @@
  * {@link CLOSE_WATCH_MS} after the first close (a browser that refuses to close a window keeps it).
  * One timer watches them all, and stops when none is left; a page that is leaving closes them all
  * at once. Left: a close made just before a window opens in the same task (`abort(); connect()` in
- * one handler) can still be dropped by Chromium, and cannot be made again.
+ * one handler), or of a window that takes longer than that to be created (several opened within
+ * milliseconds), can still be dropped by Chromium, and cannot be made again.
  */
 
 /** How long a window is watched after its first close. */
