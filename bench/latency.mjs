@@ -106,7 +106,7 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-export async function measureLatency(root, { runs = 40, warmup = 5, flows = 1000 } = {}) {
+export async function measureLatency(root, { runs = 100, warmup = 5, flows = 1000 } = {}) {
   const bundle = await partnerBundle(root);
   const { app, close } = await servers(bundle, root);
   const browser = await puppeteer.launch({
