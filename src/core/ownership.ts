@@ -8,8 +8,10 @@
  * popup, a new per-flow key and a new `state`, so the old window's late answer is never ours.
  *   1. Window message: `event.origin` is one of the allowed origins, AND `event.source` is this
  *      attempt's popup, AND (checked by the caller, in core/schemas) the payload passes the schema.
- *   2. Popup URL: read from this attempt's own popup once it is back on our origin: ours by
- *      construction.
+ *   2. Popup URL: read from this attempt's own popup once it is back on our origin, at the flow's
+ *      `redirect_uri` (same origin and path) when it has one: another page of our origin on the
+ *      way (a sign-in page of a provider hosted here, showing `?error=` for a mistyped password)
+ *      is not the answer.
  *   3. BroadcastChannel or storage event (they reach every tab of the origin): it names this
  *      attempt's key — the per-flow secret the opener put in the popup tab's `sessionStorage`
  *      (into the `about:blank` popup, or into the copy a popup opened at a ready request starts
@@ -27,6 +29,10 @@
  *      a stateless answer the pending flow can take (a `status_code` for a status flow, an `error`).
  *      Such a stateless answer is bound to the tab only (the provider's redirect carries nothing
  *      of ours): it carries no code, and its `error_description` is never shown (see redirect.ts).
+ *      A code without a state, on the page the pending flow returns to (its `redirect_uri`, or the
+ *      page it started on, where the callback page sends the answer), is that flow's answer with
+ *      its state missing: taken to fail `unauthorized`, never exchanged. On any other page a
+ *      stateless code is a landing code (5), or nobody's.
  *   5. Landing: a landing element, and a `code` (even one it cannot take) with no `state`: a URL
  *      carrying `state` is some flow's return, never a landing code.
  *   6. Orphan: a `state` that no pending flow of this tab matches (forged, replayed, or from
@@ -40,6 +46,8 @@ import { sameState } from './state.js';
 /** What binds results to one attempt of a popup flow. */
 export interface AttemptBinding {
   readonly allowedOrigins: readonly string[];
+  /** The `redirect_uri` the provider answers at, when the flow has one. */
+  readonly redirectUri?: string | undefined;
   /** The per-flow secret in the popup tab's sessionStorage. */
   readonly key: string;
   /** The `state` this attempt sent; undefined for status (b.well) flows. */
@@ -49,7 +57,7 @@ export interface AttemptBinding {
 /** How a result reached the opener, with the facts the checks need. */
 export type Arrival =
   | { readonly via: 'message'; readonly origin: string; readonly fromPopup: boolean }
-  | { readonly via: 'popup-url' }
+  | { readonly via: 'popup-url'; readonly href: string }
   | { readonly via: 'server' }
   | {
       readonly via: 'broadcast';
@@ -57,11 +65,23 @@ export type Arrival =
       readonly params: CallbackParams;
     };
 
+/** Same origin and path (the query and fragment carry the answer). */
+export function samePage(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.origin === y.origin && x.pathname === y.pathname;
+  } catch {
+    return false;
+  }
+}
+
 export function isOurs(arrival: Arrival, attempt: AttemptBinding): boolean {
   switch (arrival.via) {
     case 'message':
       return attempt.allowedOrigins.includes(arrival.origin) && arrival.fromPopup;
     case 'popup-url':
+      return attempt.redirectUri === undefined || samePage(arrival.href, attempt.redirectUri);
     case 'server':
       return true;
     case 'broadcast':
@@ -88,12 +108,17 @@ export interface PendingClaim {
   readonly provider: string;
   readonly completion: 'code' | 'status';
   readonly state?: string | undefined;
+  /** Where the provider returns, and the page the flow started on. */
+  readonly redirectUri?: string | undefined;
+  readonly returnTo?: string | undefined;
 }
 
+/** `here`: this page's URL (a stateless code counts only on the page its flow returns to). */
 export function claimReturn(
   params: CallbackParams,
   pending: PendingClaim | undefined,
   claimant: Claimant,
+  here: string,
 ): Claim {
   // A code, even one that cannot be taken; a state, even a malformed one.
   const code = params.code !== undefined || params.withCode === true;
@@ -104,9 +129,12 @@ export function claimReturn(
     if (matches) return 'redirect';
     const stateless =
       !carriesState &&
-      !code &&
-      (params.error !== undefined ||
-        (params.status_code !== undefined && pending.completion === 'status'));
+      (code
+        ? pending.completion === 'code' &&
+          pending.state !== undefined &&
+          [pending.redirectUri, pending.returnTo].some((page) => page && samePage(page, here))
+        : params.error !== undefined ||
+          (params.status_code !== undefined && pending.completion === 'status'));
     if (stateless) return 'redirect';
   }
   if (carriesState && !matches && claimant.mode === 'redirect') return 'orphan';

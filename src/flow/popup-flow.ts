@@ -148,8 +148,8 @@ export class PopupFlow implements Started {
     pollPopupUrl({
       popup: () => this.attempt.popup,
       interval: config.pollInterval,
-      onParams: (params: CallbackParams) => {
-        if (this.owns({ via: 'popup-url' })) this.consider({ params }, '');
+      onParams: (params: CallbackParams, href: string) => {
+        if (this.owns({ via: 'popup-url', href })) this.consider({ params }, '');
       },
       signal,
     });
@@ -258,6 +258,7 @@ export class PopupFlow implements Started {
     if (attempt !== this.attempt || !expectation) return false;
     return isOurs(arrival, {
       allowedOrigins: this.run.config.allowedOrigins,
+      redirectUri: expectation.redirectUri,
       key,
       state: expectation.state,
     });

@@ -25,17 +25,22 @@ export interface UrlAnswer {
  * Takes the answer in this page's URL if it belongs to `claimant`: scrubs it from the address bar
  * with `history.replaceState` at once — before any await, so neither a re-render, a second element,
  * a reload nor a request's Referer carries it on — and, for a redirect return, clears this tab's
- * pending flow. An answer that is not this element's is left untouched. A pending flow that can no
- * longer finish (older than its timeout, or unreadable) is forgotten either way: the user abandoned
+ * pending flow. An answer that is not this element's is left untouched, and so is the pending flow
+ * it may belong to (its element must see it to report `expired`). Otherwise a pending flow that
+ * can no longer finish (older than its timeout, or unreadable) is forgotten: the user abandoned
  * it, and its verifier has no business staying.
  */
 export function takeAnswer(win: Window, claimant: Claimant): UrlAnswer | undefined {
   const href = win.location.href;
   const params = parseCallbackUrl(href);
   const pending = readPendingItem(win);
-  const claim = params && claimReturn(params, looseClaim(pending), claimant);
-  if (claim === 'redirect') dropPendingItem(win);
-  else if (!isLive(pending)) dropPendingItem(win);
+  const claim = params && claimReturn(params, looseClaim(pending), claimant, href);
+  // A pending flow that can no longer finish is dropped by its owner, or where no other element
+  // can be its owner: a page without an answer, an answer whose state it does not carry (an
+  // orphan), or a pending flow nobody can read. Another element's answer is left for that
+  // element, which must see its pending flow to report `expired`.
+  const dead = !isLive(pending) && (!params || claim === 'orphan' || pending === null);
+  if (claim === 'redirect' || dead) dropPendingItem(win);
   if (!params || !claim) return undefined;
   win.history.replaceState(win.history.state, '', stripCallbackParams(href));
   return { params, claim, href, pending };
@@ -73,9 +78,12 @@ export function dropPendingItem(win: Window): void {
 function looseClaim(pending: unknown): PendingClaim | undefined {
   const p = pending as Partial<Record<keyof PendingClaim, unknown>> | null | undefined;
   if (typeof p?.provider !== 'string') return undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     provider: p.provider,
     completion: p.completion === 'status' ? 'status' : 'code',
-    ...(typeof p.state === 'string' ? { state: p.state } : {}),
+    state: text(p.state),
+    redirectUri: text(p.redirectUri),
+    returnTo: text(p.returnTo),
   };
 }

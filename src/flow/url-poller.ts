@@ -4,7 +4,8 @@ import { every } from './lifetime.js';
 export interface UrlPollerOptions {
   readonly popup: () => Window | null;
   readonly interval: number;
-  readonly onParams: (params: CallbackParams) => void;
+  /** A callback in the popup's URL; `href`: where it was read (ownership checks the page). */
+  readonly onParams: (params: CallbackParams, href: string) => void;
   readonly signal: AbortSignal;
 }
 
@@ -28,7 +29,7 @@ export function pollPopupUrl(options: UrlPollerOptions): void {
       }
       if (!href || href === 'about:blank') return;
       const params = parseCallbackUrl(href);
-      if (params) options.onParams(params);
+      if (params) options.onParams(params, href);
     },
     options.signal,
   );

@@ -41,7 +41,30 @@ describe('core/ownership isOurs', () => {
       false,
     ],
     ['message: origin "null"', { via: 'message', origin: 'null', fromPopup: true }, attempt, false],
-    ['popup URL', { via: 'popup-url' }, attempt, true],
+    [
+      'popup URL at the redirect_uri',
+      { via: 'popup-url', href: 'https://app.example/cb?code=C&state=S' },
+      { ...attempt, redirectUri: 'https://app.example/cb' },
+      true,
+    ],
+    [
+      'popup URL on another page of our origin (a sign-in page showing ?error=)',
+      { via: 'popup-url', href: 'https://app.example/login?error=invalid_password' },
+      { ...attempt, redirectUri: 'https://app.example/cb' },
+      false,
+    ],
+    [
+      'popup URL at a path that only starts like the redirect_uri',
+      { via: 'popup-url', href: 'https://app.example/cb2?code=C' },
+      { ...attempt, redirectUri: 'https://app.example/cb' },
+      false,
+    ],
+    [
+      'popup URL, a flow without a redirect_uri (url-endpoint): any page of our origin',
+      { via: 'popup-url', href: 'https://app.example/anywhere?status_code=success' },
+      attempt,
+      true,
+    ],
     [
       'broadcast: our key',
       { via: 'broadcast', key, params: { status_code: 'success' } },
@@ -115,6 +138,9 @@ describe('core/ownership isOurs', () => {
     });
   }
 });
+
+/** The page the answer is found on. */
+const HERE = 'https://app.example/connections';
 
 describe('core/ownership claimReturn', () => {
   const pending = (over: Partial<PendingFlow> = {}): PendingFlow => ({
@@ -198,7 +224,48 @@ describe('core/ownership claimReturn', () => {
       hint,
       'landing',
     ],
-    ['stateless code: never a redirect element', { code: 'C' }, pending(), hcssRedirect, undefined],
+    [
+      'stateless code on another page than its flow returns to: not a redirect element',
+      { code: 'C' },
+      pending(),
+      hcssRedirect,
+      undefined,
+    ],
+    [
+      "stateless code on the page the flow started on (the callback page's forward): its flow, to fail",
+      { code: 'C' },
+      pending({ returnTo: HERE }),
+      hcssPopup,
+      'redirect',
+    ],
+    [
+      "stateless code at the flow's redirect_uri: its flow, to fail",
+      { code: 'C' },
+      pending({ redirectUri: `${HERE}?x=1` }),
+      hcssRedirect,
+      'redirect',
+    ],
+    [
+      "stateless code at the flow's return page, another provider's element: left alone",
+      { code: 'C' },
+      pending({ returnTo: HERE }),
+      healthtapRedirect,
+      undefined,
+    ],
+    [
+      'stateless code at the return page of a status flow: left alone',
+      { code: 'C' },
+      pending({ provider: 'bwell', completion: 'status', state: undefined, returnTo: HERE }),
+      bwell,
+      undefined,
+    ],
+    [
+      'stateless code at the return page: a landing element still takes it (the order decides)',
+      { code: 'C' },
+      pending({ returnTo: HERE }),
+      hint,
+      'landing',
+    ],
     [
       'malformed code, no state: the landing element',
       { error: 'invalid_request', malformed: 'code', withCode: true },
@@ -286,7 +353,7 @@ describe('core/ownership claimReturn', () => {
   ];
   for (const [name, params, flow, claimant, expected] of table) {
     it(`${name} → ${expected ?? 'left alone'}`, () => {
-      expect(claimReturn(params, flow, claimant)).to.equal(expected);
+      expect(claimReturn(params, flow, claimant, `${HERE}?code=C`)).to.equal(expected);
     });
   }
 });
@@ -315,7 +382,7 @@ describe('property: claims over 10,000 random returns', () => {
       provider: providersArb,
       completion: fc.constantFrom('code' as const, 'status' as const),
       state: fc.option(fc.constant('the-state'), { nil: undefined }),
-      returnTo: fc.constant('https://app.example/'),
+      returnTo: fc.constantFrom('https://app.example/', HERE),
       createdAt: fc.constant(0),
       timeout: fc.constant(1),
     }),
@@ -333,6 +400,7 @@ describe('property: claims over 10,000 random returns', () => {
           p as CallbackParams,
           pending as PendingFlow | undefined,
           claimant,
+          HERE,
         );
         const stateMatches = pending?.state !== undefined && p.state === pending.state;
         const carriesState = p.state !== undefined || p.malformed === 'state';
@@ -341,7 +409,9 @@ describe('property: claims over 10,000 random returns', () => {
           expect(pending?.provider).to.equal(claimant.provider);
           expect(claimant.mode).not.to.equal('landing');
           if (carriesState) expect(stateMatches).to.equal(true);
-          else expect(code).to.equal(false); // stateless: an error or a b.well status, never a code
+          // stateless: an error or a b.well status; a code only on the page its code flow returns to
+          else if (code)
+            expect([pending?.returnTo, pending?.completion]).to.deep.equal([HERE, 'code']);
         }
         if (claim === 'landing') {
           expect(claimant.mode).to.equal('landing');

@@ -1,5 +1,6 @@
 // Every result bound to its flow: forged callbacks from another site, another tab's flow, a fixed
-// state written into authorize-url, a backend handing out the same state twice.
+// state written into authorize-url, a backend handing out the same state twice, a page of our
+// origin that is not the redirect_uri.
 import { expect } from '@open-wc/testing';
 import { connect, type ConnectOptions } from '../../src/index.js';
 import {
@@ -8,6 +9,7 @@ import {
   exchangeUrl,
   origins,
   outcome,
+  plainCallbackUrl,
   reportCallbackUrl,
   reports,
   sleep,
@@ -180,4 +182,50 @@ describe('state is minted per flow', () => {
     expect(second.ok ? 'connected' : second.error.status).to.equal('invalid_config');
     await until(() => spy.last?.closed === true, 2000, 'blank popup closed');
   });
+});
+
+describe('the popup URL counts at the redirect_uri only', () => {
+  // A provider hosted on the partner's own origin: its sign-in page shows a form error in its
+  // query while the user is still signing in. Readable (same origin), but not the answer.
+  for (const mode of ['popup', 'polling'] as const) {
+    it(`${mode}: a sign-in page of our origin showing ?error= does not end the flow`, async () => {
+      const t = uid();
+      const abort = new AbortController();
+      const result = outcome(
+        connect(
+          {
+            provider: 'generic',
+            mode,
+            authorizeUrl: `${location.origin}/test/fixtures/partner-signin.html?error=invalid_password`,
+            clientId: 'c',
+            redirectUri: plainCallbackUrl(),
+            exchangeUrl: exchangeUrl(t),
+            pollInterval: 50,
+          },
+          abort.signal,
+        ),
+      );
+      let settled = false;
+      void result.then(() => (settled = true));
+      const popup = spy.last!;
+      await until(
+        () => {
+          try {
+            return popup.location.pathname.endsWith('/partner-signin.html');
+          } catch {
+            return false;
+          }
+        },
+        5000,
+        'the sign-in page',
+      );
+      await sleep(600); // a dozen URL reads
+      expect(settled, 'the flow ended on a page that is not the redirect_uri').to.equal(false);
+      expect(popup.closed).to.equal(false);
+      abort.abort();
+      const r = await result;
+      expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
+      expect(await exchanges(t)).to.have.length(0);
+    });
+  }
 });

@@ -406,6 +406,45 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     for (const id of Object.values(t)) expect(await backendLog(id)).to.have.length(0);
   });
 
+  it('an expired return, with another provider placed first: still expired for its owner', async () => {
+    const t = ids();
+    store({ createdAt: Date.now() - 400000 });
+    history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=hcss-state`);
+    await page(t);
+    expect(sources()).to.deep.equal(['hcss:failed']);
+    expect((recorder.events[0] as FailedEvent).detail.status).to.equal('expired');
+    expect(location.search).to.equal('');
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+    for (const id of Object.values(t)) expect(await backendLog(id)).to.have.length(0);
+  });
+
+  it('an expired return to a popup-mode element (its blocked popup went on as a redirect), another provider first', async () => {
+    const t = ids();
+    store({ createdAt: Date.now() - 400000 });
+    history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=hcss-state`);
+    const root = fixtureSync<HTMLElement>(
+      html`<div>
+        <oauth-connect
+          id="healthtap"
+          provider="healthtap"
+          exchange-url=${exchangeUrl(t.healthtap)}
+        ></oauth-connect>
+        <oauth-connect
+          id="hcss"
+          provider="hcss"
+          fallback="redirect"
+          exchange-url=${exchangeUrl(t.hcss)}
+        ></oauth-connect>
+      </div>`,
+    );
+    for (const el of root.querySelectorAll('oauth-connect')) await el.updateComplete;
+    await until(() => recorder.events.length > 0, 3000, 'the failed event');
+    expect(sources()).to.deep.equal(['hcss:failed']);
+    expect((recorder.events[0] as FailedEvent).detail.status).to.equal('expired');
+    expect(location.search).to.equal('');
+    expect(await backendLog(t.hcss)).to.have.length(0);
+  });
+
   it("another provider's return is left alone: nothing scrubbed, nothing fired", async () => {
     store();
     history.replaceState(null, '', `${testPage}?code=C&state=hcss-state`);
@@ -453,6 +492,38 @@ describe('returns claimed by their owner (several elements on one page)', () => 
 });
 
 describe('redirect mode: a full round trip', () => {
+  // A provider (buggy, or tampered with on the way) that returns a code without the state the
+  // flow sent: the flow's answer, at the page it returns to, failed and never exchanged.
+  for (const via of ['the app page', 'the callback page']) {
+    it(`a code returned without state, to ${via}: unauthorized, scrubbed, nothing exchanged`, async () => {
+      const { provider } = await origins();
+      const t = uid();
+      const app = redirectApp((app) => ({
+        provider: 'hcss',
+        mode: 'redirect',
+        clientId: 'c',
+        authorizeUrl: `${provider}/authorize.html?scenario=nostate`,
+        redirectUri: via === 'the app page' ? app : callbackUrl(),
+        exchangeUrl: exchangeUrl(t),
+      }));
+      const frameApp = openFrameApp(`${app}?from=settings`);
+      try {
+        await frameApp.loaded();
+        const el = frameApp.frame.contentDocument!.getElementById('c') as OAuthConnect;
+        el.connect().catch(() => undefined);
+        const result = await frameApp.result();
+        expect(frameApp.readyCount()).to.equal(2); // it did leave and come back
+        expect([result.type, result.detail['status']]).to.deep.equal(['failed', 'unauthorized']);
+        const win = frameApp.frame.contentWindow!;
+        expect(win.location.search).not.to.contain('code=');
+        expect(win.sessionStorage.getItem(PENDING)).to.equal(null);
+        expect(await backendLog(t)).to.have.length(0);
+      } finally {
+        frameApp.dispose();
+      }
+    });
+  }
+
   for (const via of ['the app page', 'the callback page']) {
     it(`leaves for the provider on another origin, returns to ${via}, connects with returnTo`, async () => {
       const { provider } = await origins();
