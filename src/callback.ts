@@ -16,8 +16,9 @@ import {
 
 export interface CompleteCallbackOptions {
   /**
-   * The opener's origin, the only one the result is posted to (never `'*'`). Default: this page's
-   * origin, as the opener and its redirect_uri normally share one.
+   * The opener's origin, the only one the result is posted to. Default: this page's origin, as the
+   * opener and its redirect_uri normally share one. `'*'` throws a TypeError (nothing is sent): it
+   * would hand the code to whatever page opened this window.
    */
   readonly targetOrigin?: string;
   /** The URL to read (default: `location.href`). */
@@ -67,6 +68,7 @@ export interface CallbackDelivery {
  * otherwise. The URL is left as it is: in a webview the opener may be polling it.
  */
 export function completeCallback(options: CompleteCallbackOptions = {}): CallbackDelivery {
+  if (options.targetOrigin === '*') throw new TypeError('targetOrigin must not be "*".');
   const params = parseCallbackUrl(options.url ?? location.href);
   const via: CallbackDelivery['via'][number][] = [];
   let resolveAnswer: (answer: CallbackAnswer) => void = () => undefined;

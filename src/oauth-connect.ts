@@ -130,7 +130,8 @@ export class OAuthConnect extends LitElement {
    */
   declare disconnectUrl: string | undefined;
   /**
-   * ms before the status (or disconnect) request counts as unanswered: "status unknown".
+   * ms before the status (or disconnect) request counts as unanswered: "status unknown". Below 1
+   * or not a number, no request is made and the status is unknown, naming this option.
    * @default 5000
    */
   declare statusTimeout: number | undefined;

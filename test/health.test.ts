@@ -137,6 +137,38 @@ describe('connection health: status-url', () => {
     expect(Date.now() - started).to.be.below(3000);
   });
 
+  // out of range: no request and a status naming the option, never an instant timeout
+  for (const value of ['abc', '0', '-5']) {
+    it(`status-timeout="${value}" → unknown, naming status-timeout; nothing fetched`, async () => {
+      const t = uid();
+      const el = await fixture<OAuthConnect>(
+        html`<oauth-connect
+          provider="hint"
+          status-timeout=${value}
+          status-url=${statusUrl(t, 'connected')}
+        ></oauth-connect>`,
+      );
+      await statusLoaded(el);
+      const status = el.connectionStatus;
+      expect(status.kind).to.equal('unknown');
+      expect(status.kind === 'unknown' && status.reason).to.contain('status-timeout');
+      expect(await requests(t, '/api/status')).to.have.length(0);
+    });
+  }
+
+  it('a status-timeout longer than a timer can wait is clamped: a slow answer still counts', async () => {
+    const t = uid();
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hint"
+        status-timeout="1e12"
+        status-url=${statusUrl(t, 'connected', '&delay=300')}
+      ></oauth-connect>`,
+    );
+    await statusLoaded(el);
+    expect(el.connectionStatus.kind).to.equal('connected');
+  });
+
   it('not connected: the plain Connect button, no status line', async () => {
     const t = uid();
     const el = await hcss(t, statusUrl(t, 'disconnected'));

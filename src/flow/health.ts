@@ -17,6 +17,8 @@ const CREDENTIALS: readonly string[] = ['same-origin', 'include', 'omit'];
 function request(url: string | undefined, name: string, options: HealthOptions, win: Window) {
   const safe = url ? parseSafeUrl(url, win.location.href) : undefined;
   if (!safe) return `${name} must be https: (http: on localhost).`;
+  // (NaN, 0 or less would time out at once; a longer wait than a timer can make is clamped)
+  if (!((options.timeout ?? HEALTH_TIMEOUT_MS) >= 1)) return 'status-timeout must be a number ≥ 1.';
   const credentials = options.credentials ?? 'same-origin';
   if (!CREDENTIALS.includes(credentials)) {
     return `exchange-credentials must be one of: ${CREDENTIALS.join(', ')}.`;

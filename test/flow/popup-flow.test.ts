@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { completeCallback } from '../../src/callback.js';
 import { connect, startFlow, type ConnectOptions } from '../../src/index.js';
 import {
   backendLog,
@@ -553,6 +554,43 @@ describe('the callback page and its opener', () => {
     } finally {
       seen.close();
     }
+  });
+});
+
+describe('completeCallback: the target origin', () => {
+  it('"*" throws a TypeError, and nothing is posted (a cross-origin opener would get the code)', () => {
+    const posted: unknown[] = [];
+    const original = Object.getOwnPropertyDescriptor(window, 'opener');
+    const opener = {
+      closed: false,
+      get location(): Location {
+        throw new DOMException('Blocked a frame', 'SecurityError'); // another origin's page
+      },
+      postMessage: (...args: unknown[]) => posted.push(args),
+    };
+    Object.defineProperty(window, 'opener', { value: opener, configurable: true });
+    try {
+      expect(() =>
+        completeCallback({
+          url: 'https://app.example/cb?code=SECRET&state=S',
+          targetOrigin: '*',
+          closeOnAck: false,
+          resumeRedirect: false,
+        }),
+      ).to.throw(TypeError, 'targetOrigin');
+      // the same opener with an explicit origin gets it, so the check above is not vacuous
+      completeCallback({
+        url: 'https://app.example/cb?code=SECRET&state=S',
+        targetOrigin: 'https://app.example',
+        closeOnAck: false,
+        resumeRedirect: false,
+      }).dispose();
+    } finally {
+      if (original) Object.defineProperty(window, 'opener', original);
+      else delete (window as { opener?: unknown }).opener;
+    }
+    expect(posted).to.have.length(1);
+    expect((posted[0] as unknown[])[1]).to.equal('https://app.example');
   });
 });
 
