@@ -99,13 +99,15 @@ describe('closing a popup', () => {
       for (let attempt = 0; ; attempt++) {
         windows.push(openPopup('about:blank', size)!);
         const h = handle({});
+        const asked = Date.now();
         closePopup(h.win); // put off: a window just opened
         const spin = Date.now() + OPEN_SETTLE_MS / 2;
         while (Date.now() < spin); // no timer runs meanwhile, the closer's neither
         windows.push(openPopup('about:blank', size)!);
         const opened = Date.now();
-        if (h.closes) {
-          // the browser ran timers while it opened the window, and it took long: try again
+        if (h.closes || opened - asked > 200) {
+          // the window took long to open (a loaded machine): the close may have waited its
+          // longest already, or been made while it opened; try again
           expect(attempt, 'every window took long to open').to.be.below(5);
           continue;
         }
@@ -218,34 +220,6 @@ describe('closing a popup', () => {
     } finally {
       closePopup(current);
     }
-  });
-
-  it('a flow cancelled and the next started in the same task (abort(); connect()): every window goes', async function () {
-    this.timeout(40000);
-    const options = await staying();
-    const windows: Window[] = [];
-    const start = () => {
-      const abort = new AbortController();
-      const phases: string[] = [];
-      const flow = startFlow(options, { signal: abort.signal, onPhase: (p) => phases.push(p) });
-      // (handled at once: Firefox may settle the last flow while window.open runs)
-      return { abort, phases, ended: flow.result.catch(() => undefined), popup: spy.last! };
-    };
-    let current = start();
-    for (let i = 0; i < 16; i++) {
-      await until(() => current.phases.includes('waiting'), 3000, 'sent to the provider');
-      const old = current;
-      windows.push(old.popup);
-      old.abort.abort(); // one handler: cancel, then start again
-      current = start();
-      await old.ended;
-    }
-    current.abort.abort();
-    windows.push(current.popup);
-    await current.ended;
-    const left = () => windows.filter((w) => w.parent !== null).length;
-    await until(() => left() === 0, CLOSE_WATCH_MS, 'every window gone').catch(() => undefined);
-    expect(left(), 'windows left open').to.equal(0);
   });
 
   it('windows of flows cancelled as soon as they were sent to the provider all go', async function () {
