@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { bwellOauthUrl } from './bwell.js';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
+import { delayOption } from './options.js';
 import type { Fetch, Outbound } from './outbound.js';
 import {
   checkProviders,
@@ -43,7 +44,10 @@ export interface ExchangeHandlerOptions {
   readonly storeCredentials?: (
     args: StoreCredentialsArgs,
   ) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
-  /** ms before a call to a provider is abandoned (504); default 10000. */
+  /**
+   * ms before a call to a provider is abandoned (504); default 10000. A number ≥ 1 (anything else
+   * throws when the handler is made), clamped to 2^31−1.
+   */
   readonly timeout?: number;
   /** Injected `fetch` for the provider calls (tests, proxies). */
   readonly fetch?: Fetch;
@@ -82,7 +86,7 @@ export function createExchangeHandler(
   checkProviders(options.providers);
   const out: Outbound = {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    timeout: options.timeout ?? 10_000,
+    timeout: delayOption('timeout', options.timeout, 10_000),
   };
   return async (request) => {
     try {

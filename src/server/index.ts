@@ -7,7 +7,7 @@ export type { ExchangeHandlerOptions, StoreCredentialsArgs } from './handler.js'
 export type { ProviderName, ServerProviders } from './providers.js';
 export { toNodeListener } from './node.js';
 export { createServerFlow } from './server-flow.js';
-export type { ServerFlowOptions } from './server-flow.js';
+export type { ServerFlowOptions, SessionUser } from './server-flow.js';
 export { memoryStore, redisStore } from './store.js';
 export type { FlowStore, RedisSend } from './store.js';
 export type { NodeRequest, NodeResponse } from './node.js';

@@ -13,12 +13,15 @@ export interface NodeRequest {
   on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
 }
 
 export interface NodeResponse {
   writeHead(status: number, headers: Record<string, string | string[]>): unknown;
   end(body?: Uint8Array | string): unknown;
+  /** `close`: the response ended, or its connection went away first. */
+  on?(event: 'close', listener: () => void): unknown;
+  /** True once `end()` was called. */
+  readonly writableEnded?: boolean;
 }
 
 const LIMIT = 64 * 1024;
@@ -27,9 +30,12 @@ export function toNodeListener(
   handler: (request: Request) => Promise<Response>,
 ): (req: NodeRequest, res: NodeResponse) => void {
   return (req, res) => {
-    // the client going away aborts the request's signal (a long-poll stops waiting)
+    // The client going away aborts the request's signal (a long-poll stops waiting). The
+    // response tells: the request's own `close` comes as soon as its body was read (Node ≥ 16).
     const gone = new AbortController();
-    req.on('close', () => gone.abort());
+    res.on?.('close', () => {
+      if (!res.writableEnded) gone.abort();
+    });
     const respond = async (body: BodyInit | undefined) => {
       const headers = new Headers();
       for (const [key, value] of Object.entries(req.headers)) {

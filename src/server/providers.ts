@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { HttpError } from './errors.js';
+import { configError, urlOption } from './options.js';
 import { basicAuth, callProvider, type Outbound } from './outbound.js';
 import { jwtClaims, tokenResponseSchema, type TokenResponse } from './tokens.js';
 
@@ -109,7 +110,7 @@ export type ProviderName = keyof ServerProviders;
  */
 export function checkProviders(providers: ServerProviders): void {
   const fail = (message: string) => {
-    throw new TypeError(`oauth-connect/server: ${message}`);
+    throw configError(message);
   };
   const codeProviders = [
     ['generic', providers.generic],
@@ -121,11 +122,18 @@ export function checkProviders(providers: ServerProviders): void {
     if (!config.clientId) fail(`${name}.clientId is required.`);
     if (!Array.isArray(config.redirectUris)) fail(`${name}.redirectUris must be a list.`);
     const auth = 'clientAuth' in config ? config.clientAuth : undefined;
+    if (auth !== undefined && !CLIENT_AUTH.includes(auth)) {
+      // a misspelt method would send the token request without the client's authentication
+      fail(`${name}.clientAuth must be one of: ${CLIENT_AUTH.join(', ')}.`);
+    }
     if ((auth === 'client_secret_basic' || auth === 'client_secret_post') && !config.clientSecret) {
       fail(`${name}.clientAuth ${auth} needs a clientSecret.`);
     }
+    if (config.tokenUrl !== undefined) urlOption(`${name}.tokenUrl`, config.tokenUrl);
+    if (config.authorizeUrl !== undefined) urlOption(`${name}.authorizeUrl`, config.authorizeUrl);
   }
   if (providers.generic && !providers.generic.tokenUrl) fail('generic.tokenUrl is required.');
+  if (providers.hint?.baseUrl !== undefined) urlOption('hint.baseUrl', providers.hint.baseUrl);
   if (providers.healthtap && !providers.healthtap.clientSecret) {
     fail('healthtap.clientSecret (APP_SECRET) is required.');
   }
@@ -136,7 +144,10 @@ export function checkProviders(providers: ServerProviders): void {
   ) {
     fail('bwell needs graphqlUrl and userToken(request).');
   }
+  if (providers.bwell) urlOption('bwell.graphqlUrl', providers.bwell.graphqlUrl);
 }
+
+const CLIENT_AUTH: readonly string[] = ['client_secret_basic', 'client_secret_post', 'none'];
 
 export function notConfigured(provider: string): HttpError {
   return new HttpError(400, 'invalid_request', `${provider} is not configured here.`);

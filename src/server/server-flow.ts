@@ -21,6 +21,7 @@ import { randomToken } from '../core/random.js';
 import { createState, sameState } from '../core/state.js';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
 import { stored, type ExchangeHandlerOptions } from './handler.js';
+import { configError, delayOption, urlOption, userId } from './options.js';
 import type { Outbound } from './outbound.js';
 import {
   AUTHORIZE,
@@ -31,6 +32,9 @@ import {
   type ServerProviders,
 } from './providers.js';
 import { memoryStore, type FlowStore } from './store.js';
+
+/** What `session(request)` answers: the signed-in user's stable id, or nothing. */
+export type SessionUser = string | number | null | undefined;
 
 export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCredentials'> {
   /** generic (with `authorizeUrl`), hcss, healthtap: the providers with a code to redeem. */
@@ -45,12 +49,17 @@ export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCr
    * requests (the same cookie, or an `exchangeHeaders` header where cookies are partitioned, in a
    * cross-site iframe). Required: a flow started by one user is finished and read only by that
    * user, so nobody can make a victim's browser finish a flow of theirs (login CSRF). A request
-   * without a user is refused (401).
+   * without a user (undefined, null, an empty string, anything but a string or a number) is
+   * refused (401); a numeric id counts as its decimal text.
    */
-  readonly session: (request: Request) => string | undefined | Promise<string | undefined>;
+  readonly session: (request: Request) => SessionUser | Promise<SessionUser>;
   /** Sees what went wrong inside (a `storeCredentials` that threw, a store that failed). */
   readonly onError?: ((error: unknown, request: Request) => void) | undefined;
-  /** ms a flow may take, from start to its result being read; default 300000. */
+  /**
+   * ms a flow may take, from start to its result being read; default 300000. Like `pollWindow`
+   * and `providerTimeout`: a number ≥ 1 (anything else throws when the handler is made), clamped
+   * to 2^31−1.
+   */
   readonly timeout?: number;
   /** ms a result poll is held open before answering `pending`; default 20000. */
   readonly pollWindow?: number;
@@ -91,17 +100,24 @@ export function createServerFlow(
 ): (request: Request) => Promise<Response> {
   checkProviders(options.providers);
   if (typeof options.session !== 'function') {
-    throw new TypeError('oauth-connect/server: createServerFlow needs session(request).');
+    throw configError('createServerFlow needs session(request).');
+  }
+  // the provider returns the user there: without it, every flow would fail after the sign-in
+  urlOption('redirectUri', options.redirectUri);
+  if (options.providers.generic && !options.providers.generic.authorizeUrl) {
+    throw configError('generic.authorizeUrl is required for createServerFlow.');
   }
   const store = options.store ?? memoryStore();
-  const timeout = options.timeout ?? 300_000;
-  const pollWindow = options.pollWindow ?? 20_000;
+  const timeout = delayOption('timeout', options.timeout, 300_000);
+  const pollWindow = delayOption('pollWindow', options.pollWindow, 20_000);
   const out: Outbound = {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    timeout: options.providerTimeout ?? 10_000,
+    timeout: delayOption('providerTimeout', options.providerTimeout, 10_000),
   };
+  /** Who is signed in (options.ts userId): undefined for nobody. */
+  const userOf = async (request: Request) => userId(await options.session(request));
   const sessionOf = async (request: Request): Promise<string> => {
-    const user = await options.session(request);
+    const user = await userOf(request);
     if (!user) throw new HttpError(401, 'unauthorized', 'Sign in first.');
     return user;
   };
@@ -144,7 +160,7 @@ export function createServerFlow(
         JSON.stringify({ session: pending.session, outcome } satisfies Outcome),
         timeout,
       );
-    const user = await options.session(request);
+    const user = await userOf(request);
     if (!user || !sameState(pending.session, user)) {
       // someone else's sign-in (a link an attacker made another user open): refused, and the
       // flow's own element is told, so it does not wait out its timeout

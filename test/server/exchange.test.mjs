@@ -416,6 +416,50 @@ describe('refusals and failures', () => {
       /clientSecret/,
     );
     assert.throws(() => createExchangeHandler({ providers: { hint: {} } }), /apiKey/);
+    const generic = { tokenUrl: 'https://x/t', clientId: 'c', clientSecret: 's', redirectUris: [] };
+    // a misspelt method would send the token request with no client authentication at all
+    assert.throws(
+      () =>
+        createExchangeHandler({
+          providers: { generic: { ...generic, clientAuth: 'client_secret_Post' } },
+        }),
+      /clientAuth must be one of/,
+    );
+    assert.throws(
+      () =>
+        createExchangeHandler({
+          providers: { generic: { ...generic, tokenUrl: 'id.example.com/token' } },
+        }),
+      /generic\.tokenUrl must be an absolute/,
+    );
+    assert.throws(
+      () => createExchangeHandler({ providers: { hint: { apiKey: 'k', baseUrl: 'api.hint' } } }),
+      /hint\.baseUrl/,
+    );
+    // a timeout from process.env (a string), NaN or 0 would make every provider call fail
+    for (const timeout of ['5000', Number.NaN, 0, -1]) {
+      assert.throws(
+        () => createExchangeHandler({ providers: { generic }, timeout }),
+        /timeout must be a number of ms ≥ 1/,
+        String(timeout),
+      );
+    }
+  });
+
+  it('a timeout longer than a timer can wait is clamped: provider calls still work', async () => {
+    await withPartner(
+      {
+        providers: {
+          generic: { tokenUrl: `${provider.url}/token`, clientId: 'c', redirectUris: [CB] },
+        },
+        timeout: 2 ** 31,
+      },
+      async (partner) => {
+        reply = () => [200, { access_token: ACCESS, token_type: 'Bearer' }];
+        const r = await partner.post({ provider: 'generic', code: 'C', redirectUri: CB });
+        assert.equal(r.status, 200);
+      },
+    );
   });
 
   it('a provider that is unreachable → 502', async () => {

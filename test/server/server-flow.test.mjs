@@ -2,13 +2,14 @@
 // redeemed at once, the result read once by the element's long-poll; memory and Redis stores.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from '@redis/client';
-import { createServerFlow, redisStore } from '../../dist/server.js';
+import { createServerFlow, redisStore, toNodeListener } from '../../dist/server.js';
 import { mockProvider } from './support.mjs';
 
 const REDIRECT = 'https://app.example/oauth/server';
@@ -193,8 +194,104 @@ describe('server-completed flow', () => {
     assert.equal((await post(handler, { flow })).body.status, 'connected');
   });
 
+  it('bound to the user when session() answers numeric ids (a SQL serial id)', async () => {
+    provider.seen.length = 0;
+    const ids = { alice: 1, mallory: 2 };
+    const handler = flowHandler({
+      session: (request) => ids[/sid=(\w+)/.exec(request.headers.get('cookie') ?? '')?.[1]],
+    });
+    // mallory's flow, finished in alice's browser (login CSRF): refused, nothing redeemed
+    const theirs = await begin(handler, 'sid=mallory');
+    const csrf = await redirectBack(handler, { code: 'C', state: theirs.state }, 'sid=alice');
+    assert.equal(csrf.status, 403);
+    assert.equal(provider.seen.length, 0);
+    // alice's outcome is hers: mallory can neither read nor abandon it
+    const mine = await begin(handler, 'sid=alice');
+    assert.equal(
+      (await redirectBack(handler, { code: 'C', state: mine.state }, 'sid=alice')).status,
+      200,
+    );
+    assert.equal((await post(handler, { flow: mine.flow }, 'sid=mallory')).status, 403);
+    assert.equal(
+      (await post(handler, { flow: mine.flow, abandon: true }, 'sid=mallory')).status,
+      403,
+    );
+    assert.equal((await post(handler, { flow: mine.flow }, 'sid=alice')).body.status, 'connected');
+  });
+
+  it('a session() answer that is no user id (an object, an empty string, NaN) is nobody: 401', async () => {
+    for (const user of [{ id: 1 }, '', Number.NaN, null]) {
+      const handler = flowHandler({ session: () => user });
+      assert.equal((await post(handler, { provider: 'generic' })).status, 401, String(user));
+    }
+  });
+
   it('createServerFlow without session(request) refuses to start', () => {
     assert.throws(() => createServerFlow({ providers: {}, redirectUri: REDIRECT }), /session/);
+  });
+
+  it('configuration mistakes throw when the handler is made', () => {
+    const session = () => 'alice';
+    const generic = {
+      authorizeUrl: 'https://id.example/authorize',
+      tokenUrl: 'https://id.example/token',
+      clientId: 'c',
+      redirectUris: [],
+    };
+    const make = (extra) =>
+      createServerFlow({ providers: { generic }, redirectUri: REDIRECT, session, ...extra });
+    // without it, every user's flow would fail after the sign-in at the provider
+    assert.throws(() => make({ redirectUri: undefined }), /redirectUri/);
+    assert.throws(() => make({ redirectUri: '/oauth/server' }), /redirectUri/);
+    const { authorizeUrl, ...noAuthorize } = generic;
+    assert.ok(authorizeUrl);
+    assert.throws(() => make({ providers: { generic: noAuthorize } }), /generic\.authorizeUrl/);
+    // '300' (from process.env) would make entries that never expire
+    for (const name of ['timeout', 'pollWindow', 'providerTimeout']) {
+      for (const value of ['300', 0, Number.NaN]) {
+        assert.throws(() => make({ [name]: value }), new RegExp(`${name} must be`), name);
+      }
+    }
+    assert.doesNotThrow(() => make({ timeout: 2 ** 40 })); // clamped
+  });
+
+  it('mounted with toNodeListener: a poll is held up to pollWindow, and ends when the client goes', async () => {
+    const held = []; // ms each poll was held by the handler
+    const handler = flowHandler({ pollWindow: 1500 });
+    const counting = async (request) => {
+      const t0 = Date.now();
+      const response = await handler(request);
+      held.push(Date.now() - t0);
+      return response;
+    };
+    const server = http.createServer(toNodeListener(counting));
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${server.address().port}/oauth/server`;
+    const poll = (flow, signal) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: 'sid=alice' },
+        body: JSON.stringify({ flow }),
+        signal,
+      });
+    try {
+      const { flow } = await begin(handler);
+      const t0 = Date.now();
+      assert.deepEqual(await (await poll(flow)).json(), { status: 'pending' });
+      assert.ok(Date.now() - t0 >= 1400, `answered after ${Date.now() - t0} ms`);
+      // a client that goes away: the handler stops holding the poll at once
+      const gone = new AbortController();
+      const cut = poll(flow, gone.signal).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      gone.abort();
+      await cut;
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(held.length, 2, 'the cut poll has ended');
+      assert.ok(held[1] < 1000, `the poll was held ${held[1]} ms, its client left at 300 ms`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('bad requests → 4xx JSON', async () => {
