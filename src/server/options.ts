@@ -29,7 +29,7 @@ export function urlOption(name: string, value: unknown): void {
     url = undefined;
   }
   if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-    throw configError(`${name} must be an absolute https: URL (got ${JSON.stringify(value)}).`);
+    throw configError(`${name} must be an absolute http(s) URL (got ${JSON.stringify(value)}).`);
   }
 }
 
