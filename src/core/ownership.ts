@@ -32,7 +32,9 @@
  *      A code without a state, on the page the pending flow returns to (its `redirect_uri`, or the
  *      page it started on, where the callback page sends the answer), is that flow's answer with
  *      its state missing: taken to fail `unauthorized`, never exchanged. On any other page a
- *      stateless code is a landing code (5), or nobody's.
+ *      stateless code is a landing code (5), or nobody's. On a page that is both (a Hint landing
+ *      element beside the pending flow's element, on its return page), the first of them on the
+ *      page takes it.
  *   5. Landing: a landing element, and a `code` (even one it cannot take) with no `state`: a URL
  *      carrying `state` is some flow's return, never a landing code.
  *   6. Orphan: a `state` that no pending flow of this tab matches (forged, replayed, or from
