@@ -311,8 +311,14 @@ describe('returns claimed by their owner (several elements on one page)', () => 
         ...over,
       }),
     );
-  /** A HealthTap and an HCSS element in redirect mode and a Hint landing element, in that order. */
-  async function page(t: { healthtap: string; hcss: string; hint: string }) {
+  /**
+   * A HealthTap and an HCSS element in `mode` (redirect; or popup, where a blocked popup goes on as
+   * a redirect) and a Hint landing element, in that order.
+   */
+  async function page(
+    t: { healthtap: string; hcss: string; hint: string },
+    mode: 'redirect' | 'popup' = 'redirect',
+  ) {
     // fixtureSync + updateComplete: a plain wrapper would wait for an animation frame, which a
     // page behind other windows may never get.
     const root = fixtureSync<HTMLElement>(
@@ -320,7 +326,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
         <oauth-connect
           id="healthtap"
           provider="healthtap"
-          mode="redirect"
+          mode=${mode}
           exchange-url=${exchangeUrl(t.healthtap)}
         ></oauth-connect>
         <oauth-connect
@@ -332,7 +338,8 @@ describe('returns claimed by their owner (several elements on one page)', () => 
         <oauth-connect
           id="hcss"
           provider="hcss"
-          mode="redirect"
+          mode=${mode}
+          fallback="redirect"
           exchange-url=${exchangeUrl(t.hcss)}
         ></oauth-connect>
       </div>`,
@@ -422,27 +429,12 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     const t = ids();
     store({ createdAt: Date.now() - 400000 });
     history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=hcss-state`);
-    const root = fixtureSync<HTMLElement>(
-      html`<div>
-        <oauth-connect
-          id="healthtap"
-          provider="healthtap"
-          exchange-url=${exchangeUrl(t.healthtap)}
-        ></oauth-connect>
-        <oauth-connect
-          id="hcss"
-          provider="hcss"
-          fallback="redirect"
-          exchange-url=${exchangeUrl(t.hcss)}
-        ></oauth-connect>
-      </div>`,
-    );
-    for (const el of root.querySelectorAll('oauth-connect')) await el.updateComplete;
-    await until(() => recorder.events.length > 0, 3000, 'the failed event');
+    await page(t, 'popup');
     expect(sources()).to.deep.equal(['hcss:failed']);
     expect((recorder.events[0] as FailedEvent).detail.status).to.equal('expired');
     expect(location.search).to.equal('');
-    expect(await backendLog(t.hcss)).to.have.length(0);
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+    for (const id of Object.values(t)) expect(await backendLog(id)).to.have.length(0);
   });
 
   it("another provider's return is left alone: nothing scrubbed, nothing fired", async () => {
