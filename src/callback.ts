@@ -56,8 +56,8 @@ export interface CallbackDelivery {
 }
 
 /**
- * Reads `code`, `state`, `error`, `error_description` and `status_code` from this page's query
- * and fragment and delivers them to the flow that opened this window:
+ * Reads `code`, `state`, `error`, `error_description`, `status_code` and `iss` from this page's
+ * query and fragment and delivers them to the flow that opened this window:
  * - by `postMessage` to the opener, with an explicit target origin (the opener checks that the
  *   message comes from its own popup);
  * - over the BroadcastChannel of its flow, named by the per-flow key the opener left in this tab's

@@ -8,6 +8,8 @@ export interface CallbackParams {
   readonly error?: string;
   readonly error_description?: string;
   readonly status_code?: string;
+  /** The issuer that answered (RFC 9207): compared with the flow's expected issuer. */
+  readonly iss?: string;
   /**
    * Set when the URL carried a key that cannot be taken (repeated, empty or over 4 KB): the answer
    * is then an `invalid_request` error naming that key, and it never carries a code.
@@ -17,7 +19,14 @@ export interface CallbackParams {
   readonly withCode?: boolean;
 }
 
-const CALLBACK_KEYS = ['code', 'state', 'error', 'error_description', 'status_code'] as const;
+const CALLBACK_KEYS = [
+  'code',
+  'state',
+  'error',
+  'error_description',
+  'status_code',
+  'iss',
+] as const;
 
 /** Keys that make a URL an answer at all (a lone `state` is nothing: apps use `?state=` too). */
 const RESULT_KEYS = ['code', 'error', 'status_code'] as const;

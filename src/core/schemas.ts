@@ -15,6 +15,8 @@ export const callbackParamsSchema = z.object({
   error: z.optional(param),
   error_description: z.optional(z.string().check(z.maxLength(4096))),
   status_code: z.optional(param),
+  /** The issuer that answered (RFC 9207), judged against the flow's (core/completion). */
+  iss: z.optional(param),
   malformed: z.optional(param),
 });
 

@@ -261,6 +261,21 @@ describe('core/schemas parseWindowMessage', () => {
     ['b.well failure', 'status-failure', { params: { status_code: 'error' } }],
     ['bare params', { code: 'C', state: 'S' }, { params: { code: 'C', state: 'S' } }],
     [
+      'our envelope carrying iss',
+      { type: 'oauth-connect:callback', id: 'i', params: { code: 'C', state: 'S', iss: 'I' } },
+      { id: 'i', key: undefined, params: { code: 'C', state: 'S', iss: 'I' } },
+    ],
+    [
+      'bare params carrying iss',
+      { error: 'access_denied', iss: 'I' },
+      { params: { error: 'access_denied', iss: 'I' } },
+    ],
+    [
+      'an envelope with an iss that is no string',
+      { type: 'oauth-connect:callback', id: 'i', params: { code: 'C', iss: 5 } },
+      undefined,
+    ],
+    [
       'an envelope with an empty key',
       { type: 'oauth-connect:callback', id: 'i', key: '', params: { code: 'C' } },
       undefined,

@@ -107,6 +107,12 @@ describe('core/callback-params', () => {
       { error: 'x', error_description: 'Bad thing', state: 'S' },
     ],
     ['https://a.example/cb?status_code=success', { status_code: 'success' }],
+    [
+      'https://a.example/cb?code=C&state=S&iss=https%3A%2F%2Fid.example%2Fidentity',
+      { code: 'C', state: 'S', iss: 'https://id.example/identity' },
+    ],
+    ['https://a.example/cb#error=access_denied&iss=I', { error: 'access_denied', iss: 'I' }],
+    ['https://a.example/cb?iss=I', undefined], // an iss alone is no answer
     ['https://a.example/cb?state=S', undefined],
     ['https://a.example/cb', undefined],
     ['https://a.example/cb?tab=2&state=CA', undefined], // an app's own ?state= is no answer
@@ -126,6 +132,10 @@ describe('core/callback-params', () => {
     ['https://a.example/cb?code=C&state=A&state=B', 'state', undefined],
     ['https://a.example/cb?status_code=success&status_code=error', 'status_code', undefined],
     ['https://a.example/cb?error=', 'error', undefined],
+    ['https://a.example/cb?code=C&state=S&iss=A&iss=B', 'iss', 'S'],
+    ['https://a.example/cb?code=C&state=S&iss=A#iss=A', 'iss', 'S'],
+    ['https://a.example/cb?code=C&state=S&iss=', 'iss', 'S'],
+    [`https://a.example/cb?code=C&iss=${'i'.repeat(5000)}`, 'iss', undefined],
   ];
   for (const [url, key, state] of malformed) {
     it(`refuses ${url.slice(0, 60)} (malformed "${key}")`, () => {
@@ -135,6 +145,7 @@ describe('core/callback-params', () => {
       expect(params?.code).to.equal(undefined);
       expect(params?.state).to.equal(state);
       expect(params?.error_description).to.contain(`"${key}"`);
+      expect(params?.iss).to.equal(undefined); // not taken from an answer that is refused
     });
   }
   for (const [url, expected] of table) {
@@ -148,6 +159,9 @@ describe('core/callback-params', () => {
     );
     expect(stripCallbackParams('https://a.example/p#code=C&state=S')).to.equal(
       'https://a.example/p',
+    );
+    expect(stripCallbackParams('https://a.example/p?x=1&code=C&iss=I#iss=I&tab=2')).to.equal(
+      'https://a.example/p?x=1#tab=2',
     );
   });
 });
