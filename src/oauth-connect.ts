@@ -74,6 +74,8 @@ export class OAuthConnect extends LitElement {
     popupHeight: { type: Number, attribute: 'popup-height' },
     pkce: {},
     fallback: {},
+    issuer: {},
+    requireIss: { type: Boolean, attribute: 'require-iss' },
     landingPath: { attribute: 'landing-path' },
     disabled: { type: Boolean, reflect: true },
     statusUrl: { attribute: 'status-url' },
@@ -104,6 +106,8 @@ export class OAuthConnect extends LitElement {
   declare popupHeight: number | undefined;
   declare pkce: 's256' | 'off' | undefined;
   declare fallback: 'redirect' | 'none' | 'auto' | undefined;
+  declare issuer: string | undefined;
+  declare requireIss: boolean | undefined;
   declare landingPath: string | undefined;
   declare resolveUrl: ResolveUrl | undefined;
   declare extraParams: Readonly<Record<string, string>> | undefined;

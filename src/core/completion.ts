@@ -32,6 +32,13 @@ export interface Expectation {
   readonly state?: string | undefined;
   readonly codeVerifier?: string | undefined;
   readonly redirectUri?: string | undefined;
+  /**
+   * The issuer expected to answer (RFC 9207 `iss`): an answer naming another one is a mix-up,
+   * `unauthorized`. Undefined: there is nothing to compare an `iss` with.
+   */
+  readonly issuer?: string | undefined;
+  /** The provider always sends `iss`: an answer without one is `unauthorized` too. */
+  readonly requireIss?: boolean | undefined;
 }
 
 export type Verdict =
@@ -50,8 +57,10 @@ const STATUS_CODES: Readonly<Record<string, FailureStatus>> = {
 /**
  * The protocol decision, pure: does this answer end the flow, and how?
  * - `error=` ends it (`access_denied` → `cancelled`, anything else → `error`) unless it carries a
- *   state that is not ours (then it is forged: `unauthorized`);
+ *   state that is not ours, or another issuer than ours (then it is forged: `unauthorized`);
  * - a `code` needs exactly our state, or it fails with `unauthorized` and is never exchanged;
+ * - an `error=` or a `code` naming another issuer than the expected one, or none where the
+ *   provider always names it, fails `unauthorized` (mix-up defence, RFC 9207 §2.4);
  * - a `status_code` counts only for a status (b.well) flow.
  */
 export function judgeCallback(params: CallbackParams, expected: Expectation): Verdict {
@@ -61,8 +70,11 @@ export function judgeCallback(params: CallbackParams, expected: Expectation): Ve
     expected.state !== undefined &&
     !sameState(expected.state, params.state);
 
+  const mixUp = issuerMismatch(params, expected);
+
   if (params.error) {
     if (stateMismatch) return unauthorized('The error response carried a state that is not ours.');
+    if (mixUp) return unauthorized(mixUp, MIX_UP);
     const status: FailureStatus = params.error === 'access_denied' ? 'cancelled' : 'error';
     const message =
       params.error_description ||
@@ -94,6 +106,7 @@ export function judgeCallback(params: CallbackParams, expected: Expectation): Ve
     if (params.state === undefined) return unauthorized('The answer carried no state.');
     if (stateMismatch) return unauthorized('The answer carried a state that is not ours.');
   }
+  if (mixUp) return unauthorized(mixUp, MIX_UP);
   return {
     kind: 'success',
     completion: {
@@ -105,8 +118,29 @@ export function judgeCallback(params: CallbackParams, expected: Expectation): Ve
   };
 }
 
-function unauthorized(message: string): Verdict {
-  return { kind: 'failure', error: new ConnectError('unauthorized', `${message} (possible CSRF)`) };
+/**
+ * What is wrong with the answer's issuer, if anything (RFC 9207 §2.4: compared as strings, exactly).
+ * A malformed answer is judged as the error it is: its `iss` was not taken (it may be the key that
+ * was malformed), so a missing one proves nothing there.
+ */
+function issuerMismatch(params: CallbackParams, expected: Expectation): string | undefined {
+  const { issuer } = expected;
+  if (issuer === undefined) return undefined; // nothing to compare with
+  if (params.iss !== undefined) {
+    return params.iss === issuer
+      ? undefined
+      : "The answer came from another issuer than this flow's.";
+  }
+  if (expected.requireIss && params.malformed === undefined) {
+    return 'The answer did not name its issuer (iss), which this provider always sends.';
+  }
+  return undefined;
+}
+
+const MIX_UP = 'possible mix-up attack';
+
+function unauthorized(message: string, why = 'possible CSRF'): Verdict {
+  return { kind: 'failure', error: new ConnectError('unauthorized', `${message} (${why})`) };
 }
 
 const STATUS_MESSAGES: Partial<Record<FailureStatus, string>> = {

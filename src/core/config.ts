@@ -108,6 +108,21 @@ export interface ConnectOptions {
    * @default 'auto'
    */
   fallback?: 'redirect' | 'none' | 'auto' | undefined;
+  /**
+   * The issuer the provider names in `iss` (an `https:` URL, `http:` on loopback; compared
+   * exactly): an answer naming another fails `unauthorized` and nothing is sent — the mix-up
+   * defence of [RFC 9207](https://www.rfc-editor.org/rfc/rfc9207) (RFC 9700 §4.4).
+   * @default the preset's (hcss: `authorize-url` minus `/connect/authorize`)
+   */
+  issuer?: string | undefined;
+  /**
+   * The provider always sends `iss` (its metadata's `authorization_response_iss_parameter_supported`):
+   * an answer without one fails `unauthorized` too, or an attacker's provider could simply leave it
+   * out ([RFC 9207 §2.4](https://www.rfc-editor.org/rfc/rfc9207#section-2.4)). Needs an issuer to
+   * expect: `issuer`, or the preset's.
+   * @default false
+   */
+  requireIss?: boolean | undefined;
   /** Extra authorization request parameters (never overriding the protocol's). */
   extraParams?: Readonly<Record<string, string>> | undefined;
   /**
@@ -140,6 +155,8 @@ export const OPTION_KEYS = [
   'popupHeight',
   'pkce',
   'fallback',
+  'issuer',
+  'requireIss',
   'extraParams',
   'landingPath',
 ] as const satisfies readonly Exclude<keyof ConnectOptions, 'fetch'>[];
@@ -174,6 +191,9 @@ export interface ResolvedConfig {
   readonly popupHeight: number;
   readonly pkce: boolean;
   readonly fallback: 'redirect' | 'none' | 'auto';
+  /** The `issuer` option (else the preset's issuer applies: core/issuer). */
+  readonly issuer: string | undefined;
+  readonly requireIss: boolean;
   readonly extraParams: Readonly<Record<string, string>>;
   readonly landingPath: string | undefined;
 }
@@ -223,6 +243,19 @@ function safeUrl(name: string, value: string | undefined, base: string): string 
   const url = parseSafeUrl(value, base);
   if (!url) invalid(`${name} must be https: (http: on localhost): "${value}".`);
   return url.toString();
+}
+
+/**
+ * An issuer identifier (RFC 8414 §2): an absolute `https:` URL (`http:` on loopback) with no query
+ * or fragment, kept as written — it is compared exactly, and `new URL()` would add a `/`.
+ */
+function issuerOption(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const issuer = typeof value === 'string' ? value.trim() : '';
+  if (!parseSafeUrl(issuer) || /[?#]/.test(issuer)) {
+    invalid(`issuer must be an https: URL (http: on localhost), no query: "${String(value)}".`);
+  }
+  return issuer;
 }
 
 /** Normalises an origin list; each must be a bare https (or loopback http) origin. */
@@ -315,6 +348,12 @@ export function resolveConfig(
       'mode="server" needs url-endpoint (your createServerFlow route) and a code provider: generic, hcss or healthtap.',
     );
   }
+  const issuer = issuerOption(options.issuer);
+  const requireIss = options.requireIss ?? preset.requireIss;
+  if (typeof requireIss !== 'boolean') invalid('require-iss must be true or false.');
+  if (requireIss && !issuer && preset.issuer === undefined) {
+    invalid('require-iss needs issuer: the issuer every answer must name.');
+  }
   if (options.landingPath !== undefined && !options.landingPath.startsWith('/')) {
     invalid('landing-path must start with /.');
   }
@@ -342,6 +381,8 @@ export function resolveConfig(
     pkce: pkceOption === 's256' && preset.completion === 'code',
     // a server-completed flow ends at the server's route: it cannot continue as a redirect
     fallback: mode === 'server' ? 'none' : fallback,
+    issuer,
+    requireIss,
     extraParams: { ...options.extraParams },
     landingPath: options.landingPath,
   };

@@ -4,6 +4,7 @@ import type { Expectation } from './completion.js';
 import type { ResolvedConfig } from './config.js';
 import { ConnectError } from './errors.js';
 import type { FetchLike } from './exchange.js';
+import { expectIssuer } from './issuer.js';
 import { createPkcePair } from './pkce.js';
 import { createState } from './state.js';
 import { fetchUrlFromEndpoint } from './url-endpoint.js';
@@ -29,7 +30,8 @@ export interface PrepareContext {
  * - a full `authorize-url` (no `client-id`): the same, replacing any `state` / challenge it carries;
  * - from `resolveUrl` / `url-endpoint`: the partner backend's URL; the `state` it carries (or the
  *   endpoint's `state` field) is the one expected back, and it must differ from every earlier one.
- * Every URL is checked like any other (`https:` except loopback).
+ * Every URL is checked like any other (`https:` except loopback). A code flow expects the issuer
+ * of the URL it opens (core/issuer: the mix-up defence).
  */
 export async function prepareRequest(
   config: ResolvedConfig,
@@ -60,6 +62,7 @@ export async function prepareRequest(
         state,
         codeVerifier: pkce?.codeVerifier,
         redirectUri: config.redirectUri,
+        ...expectIssuer(config, url),
       },
     };
   }
@@ -121,7 +124,12 @@ export async function prepareRequest(
   if (stated.state !== state) expectFresh(stated.state);
   return {
     url: stated.url,
-    expectation: { completion: 'code', state: stated.state, redirectUri: config.redirectUri },
+    expectation: {
+      completion: 'code',
+      state: stated.state,
+      redirectUri: config.redirectUri,
+      ...expectIssuer(config, stated.url),
+    },
   };
 }
 

@@ -22,7 +22,12 @@ function signature(config: ResolvedConfig): string | undefined {
   if (config.preset.completion !== 'code' || config.resolveUrl || config.urlEndpoint) return;
   if (!config.authorizeUrl) return;
   const { authorizeUrl, buildUrl, clientId, redirectUri, scope, pkce, extraParams } = config;
-  return JSON.stringify([authorizeUrl, buildUrl, clientId, redirectUri, scope, pkce, extraParams]);
+  // and what it expects back: the issuer (the provider's preset derives one, or the option's)
+  const { provider, issuer, requireIss } = config;
+  return JSON.stringify([
+    ...[authorizeUrl, buildUrl, clientId, redirectUri, scope, pkce, extraParams],
+    ...[provider, issuer, requireIss],
+  ]);
 }
 
 const making = new Map<string, Promise<void>>();

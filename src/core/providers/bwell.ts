@@ -12,4 +12,5 @@ export const bwell = {
   pkce: 'off',
   defaultMode: 'popup',
   completionOnProviderOrigin: true,
+  requireIss: false,
 } as const satisfies ProviderPreset;

@@ -8,4 +8,5 @@ export const generic = {
   pkce: 's256',
   defaultMode: 'popup',
   completionOnProviderOrigin: false,
+  requireIss: false,
 } as const satisfies ProviderPreset;

@@ -12,4 +12,8 @@ export const hcss = {
   pkce: 's256',
   defaultMode: 'popup',
   completionOnProviderOrigin: false,
+  // IdentityServer: the issuer is the authorize URL minus /connect/authorize. HCSS's documented
+  // callback carries no iss, so a missing one is accepted.
+  issuer: { authorizeSuffix: '/connect/authorize' },
+  requireIss: false,
 } as const satisfies ProviderPreset;

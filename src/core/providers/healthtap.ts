@@ -9,4 +9,5 @@ export const healthtap = {
   pkce: 'off',
   defaultMode: 'popup',
   completionOnProviderOrigin: false,
+  requireIss: false,
 } as const satisfies ProviderPreset;

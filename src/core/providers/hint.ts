@@ -11,4 +11,5 @@ export const hint = {
   pkce: 'off',
   defaultMode: 'landing',
   completionOnProviderOrigin: false,
+  requireIss: false,
 } as const satisfies ProviderPreset;

@@ -28,4 +28,13 @@ export interface ProviderPreset {
    * `popup` mode the partner must name it in `allowed-origins`.
    */
   readonly completionOnProviderOrigin: boolean;
+  /**
+   * The issuer its authorization responses name in `iss` (RFC 9207), the flow's expected issuer
+   * unless the `issuer` option gives one: a fixed URL, or one derived from the authorize URL in use
+   * (its origin and path minus `authorizeSuffix`: IdentityServer's `/connect/authorize`), so a
+   * sandbox `authorize-url` expects its own issuer. None: an `iss` is accepted (nothing to compare).
+   */
+  readonly issuer?: string | { readonly authorizeSuffix: string };
+  /** The provider always sends `iss` (its metadata's `authorization_response_iss_parameter_supported`). */
+  readonly requireIss: boolean;
 }
