@@ -104,6 +104,9 @@ export const pendingFlowSchema = z.object({
   state: z.optional(param),
   codeVerifier: z.optional(param),
   redirectUri: z.optional(z.string()),
+  /** The issuer expected back (RFC 9207), and whether the answer must name it. */
+  issuer: z.optional(param),
+  requireIss: z.optional(z.boolean()),
   returnTo: z.string(),
   createdAt: z.number(),
   timeout: z.number(),

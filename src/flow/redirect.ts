@@ -34,6 +34,7 @@ export const redirectRunner: Runner = {
         );
       }
       const { state, codeVerifier, redirectUri, completion: kind } = prepared.expectation;
+      const { issuer, requireIss } = prepared.expectation;
       if (kind === 'server')
         throw new ConnectError('invalid_config', 'mode="server" opens a popup.');
       const pending: PendingFlow = {
@@ -43,6 +44,8 @@ export const redirectRunner: Runner = {
         ...(state ? { state } : {}),
         ...(codeVerifier ? { codeVerifier } : {}),
         ...(redirectUri ? { redirectUri } : {}),
+        // the mix-up defence's expected issuer: a return is checked too
+        ...(issuer ? { issuer, requireIss: requireIss === true } : {}),
         returnTo: win.location.href,
         createdAt: Date.now(),
         timeout: config.timeout,
@@ -95,6 +98,8 @@ function judgeReturn(answer: UrlAnswer, _config: ResolvedConfig, now: number): T
     state: pending.state,
     codeVerifier: pending.codeVerifier,
     redirectUri: pending.redirectUri,
+    issuer: pending.issuer,
+    requireIss: pending.requireIss,
   });
   const outcome =
     verdict.kind === 'success'
