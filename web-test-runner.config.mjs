@@ -14,6 +14,7 @@ import {
   backendMiddleware,
   callbackBundlePlugin,
   coopMiddleware,
+  holdMiddleware,
   originsPlugin,
   serverFlowMiddleware,
 } from './test/support/servers.mjs';
@@ -92,7 +93,7 @@ export default {
   testsFinishTimeout: 180000,
   testFramework: { config: { timeout: 15000 } },
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
-  middleware: [coopMiddleware(), serverFlowMiddleware(), backendMiddleware()],
+  middleware: [holdMiddleware(), coopMiddleware(), serverFlowMiddleware(), backendMiddleware()],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     originsPlugin(),

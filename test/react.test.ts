@@ -1,11 +1,19 @@
 // oauth-connect/react (the @lit/react wrapper) and React 19's own custom-element support, rendered
 // with react-dom/client (react and react-dom are served pre-bundled: test/support/wtr-react-plugin.mjs).
 import { expect } from '@open-wc/testing';
-import { createElement, createRef } from 'react';
+import { createElement, createRef, StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { ConnectedEvent, FailedEvent, OAuthConnect as OAuthConnectElement } from '../src/index.js';
 import { OAuthConnect } from '../src/react.js';
-import { callbackUrl, exchangeUrl, origins, uid, until, useOpenSpy } from './support/helpers.js';
+import {
+  callbackUrl,
+  exchanges,
+  exchangeUrl,
+  origins,
+  uid,
+  until,
+  useOpenSpy,
+} from './support/helpers.js';
 
 const spy = useOpenSpy();
 const button = (el: OAuthConnectElement) =>
@@ -73,6 +81,78 @@ describe('oauth-connect/react', () => {
     expect(connected[0]).to.be.instanceOf(ConnectedEvent);
     expect(connected[0]!.detail.provider).to.equal('hcss');
     expect(connected[0]!.detail.result['companyId']).to.equal('company-42');
+  });
+
+  it('unmounted during the sign-in: the window closes, and no handler runs', async () => {
+    const { provider } = await origins();
+    const ref = createRef<OAuthConnectElement>();
+    const calls: string[] = [];
+    const t = uid();
+    root.render(
+      createElement(OAuthConnect, {
+        ref,
+        provider: 'hcss',
+        authorizeUrl: `${provider}/authorize.html?scenario=stay`,
+        clientId: 'c',
+        redirectUri: callbackUrl(),
+        exchangeUrl: exchangeUrl(t),
+        onConnected: () => calls.push('connected'),
+        onFailed: () => calls.push('failed'),
+      }),
+    );
+    await until(() => ref.current !== null, 5000, 'the element');
+    const el = ref.current!;
+    await el.updateComplete;
+    const result = el.connect().then(
+      () => 'connected',
+      (error: { status: string }) => error.status,
+    );
+    await until(() => spy.calls.length === 1, 5000, 'the sign-in window');
+    const popup = spy.last!;
+    root.unmount(); // the user navigated away in the app
+    // the flow's own promise settles once the removal ended it: the point where `failed` would fire
+    expect(await result).to.equal('cancelled');
+    await until(() => popup.closed, 5000, 'the sign-in window closed');
+    await el.updateComplete;
+    expect(calls, 'no handler of the gone component').to.deep.equal([]);
+    expect(await exchanges(t)).to.have.length(0);
+    root = createRoot(host); // for afterEach
+  });
+
+  it('StrictMode: one popup, one exchange, one event per click', async () => {
+    const { provider } = await origins();
+    const ref = createRef<OAuthConnectElement>();
+    const connected: ConnectedEvent[] = [];
+    const failed: FailedEvent[] = [];
+    const t = uid();
+    root.render(
+      createElement(
+        StrictMode,
+        null,
+        createElement(OAuthConnect, {
+          ref,
+          provider: 'hcss',
+          authorizeUrl: `${provider}/authorize.html?scenario=approve`,
+          clientId: 'c',
+          redirectUri: callbackUrl(),
+          exchangeUrl: exchangeUrl(t),
+          onConnected: (e) => connected.push(e),
+          onFailed: (e) => failed.push(e),
+        }),
+      ),
+    );
+    await until(() => ref.current !== null, 5000, 'the element');
+    const el = ref.current!;
+    await el.updateComplete;
+    button(el).click();
+    button(el).click(); // a double click
+    await until(() => connected.length > 0, 10000, 'onConnected');
+    // the element's own promise has settled: any second event would have fired by now
+    await el.updateComplete;
+    expect(connected).to.have.length(1);
+    expect(failed).to.have.length(0);
+    expect(spy.calls).to.have.length(1);
+    expect(await exchanges(t)).to.have.length(1);
   });
 
   it('React 19 without the wrapper: <oauth-connect onfailed> listens to failed', async () => {

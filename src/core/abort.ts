@@ -5,7 +5,10 @@
  */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  if (signal.aborted) {
+    promise.catch(() => undefined); // it may still settle (reject), long after: nobody waits for it
+    return Promise.reject(signal.reason as unknown);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason as unknown);
     signal.addEventListener('abort', onAbort, { once: true });

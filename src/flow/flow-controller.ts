@@ -119,6 +119,8 @@ export class FlowController {
     const handle = resumeFlow(this.options(), this.context(abort));
     if (handle) return this.track(abort, handle);
     this.abort = undefined;
+    // no held code any more (a window with a copy of this tab's storage sent it): no sign-in notice
+    if (this.state.kind === 'signin-required') this.end({ kind: 'idle' });
     return undefined;
   }
 
@@ -169,7 +171,10 @@ export class FlowController {
     });
   }
 
-  /** A host that is only moved (disconnected and connected again in the same task) keeps its flow. */
+  /**
+   * A host that is only moved (disconnected and connected again in the same task) keeps its flow;
+   * a removed one ends it (its window closed, nothing sent) and fires no event for it.
+   */
   hostDisconnected(): void {
     this.connected = false;
     setTimeout(() => {
@@ -198,13 +203,16 @@ export class FlowController {
     const running = handle.result.then(
       (result) => {
         this.end({ kind: 'connected', result });
-        this.callbacks.onConnected(result);
+        if (this.host.isConnected) this.callbacks.onConnected(result);
         return result;
       },
       (error: unknown) => {
         const failure = toConnectError(error);
         const signin = failure.signinRequired;
         this.end(signin ? { kind: 'signin-required' } : { kind: 'failed', error: failure });
+        // A removed host fires nothing: nobody listens any more, and a framework's handler must
+        // not run for a component that is gone (its removal ended the flow).
+        if (!this.host.isConnected) throw failure;
         if (signin) this.callbacks.onSigninRequired();
         else this.callbacks.onFailed(failure);
         throw failure;

@@ -8,7 +8,7 @@ import type { PreparedRequest } from '../core/request.js';
 import { abandonServerFlow, pollServerResult } from '../core/server-result.js';
 import { parseWindowMessage, type ParsedMessage } from '../core/schemas.js';
 import { acknowledge, dismiss, listenOnChannel } from './channel.js';
-import { after, childController, every, listen } from './lifetime.js';
+import { after, childController, every, listen, onAbort } from './lifetime.js';
 import { closePopup } from './closer.js';
 import { giveKey, isClosed, navigatePopup, openSignIn } from './popup.js';
 import { watchPresence, type Presence } from './presence.js';
@@ -16,15 +16,12 @@ import { prepareAhead, takeReady } from './ready.js';
 import type { FlowRun, ReadyRequest, Started } from './runner.js';
 import { pollPopupUrl } from './url-poller.js';
 
-/** After the user is back on this page with the sign-in window gone: the wait for a late answer. */
-const BACK_GRACE_MS = 1000;
 /**
- * How long before the handle read closed the user's return may have come and still prove the
- * close (a real close gives focus back at the moment the window goes, up to a close check earlier).
- * A return long before — a glance at this page while a slow provider page loaded, and COOP later —
- * proves nothing.
+ * With no sign of where the user is (no blur seen: headless, some webviews), the Reopen / Cancel
+ * offer shows this long after the handle read closed. While this page is known to be behind the
+ * sign-in window (blurred, or hidden, since the popup opened) it waits for the user's return.
  */
-const BACK_WITH_CLOSE_MS = 500;
+export const OFFER_AFTER_MS = 3000;
 const CLOSE_CHECK_MS = 100;
 /**
  * After the answer: the sign-in window is acknowledged and closed when the exchange has answered, or
@@ -58,10 +55,13 @@ const offering = new Set<PopupFlow>();
  * deadline, a proven cancel, or an abort.
  *
  * Closing is not cancelling until proven: Cross-Origin-Opener-Policy can make the handle read
- * closed on any page of the flow while the user is still signing in. A closed handle after the
- * popup left for the provider shows the Reopen / Cancel offer and keeps listening; the flow fails
- * `cancelled` only on Cancel, a new start, or the user back on this page (focus / visibility) with
- * no answer after {@link BACK_GRACE_MS}. A handle closed before it was navigated is a plain cancel.
+ * closed on any page of the flow while the user is still signing in, and a user back on this page
+ * is no proof either (a click on it sends a live popup behind it). So a closed handle after the
+ * popup left for the provider never ends the flow: the Reopen / Cancel offer shows once the user
+ * can see this page — on their return (focus, visible again), or {@link OFFER_AFTER_MS} after the
+ * handle read closed when nothing says the sign-in window is in front — and the flow keeps
+ * listening; it fails `cancelled` only on Cancel, a new start, or its timeout. A handle closed
+ * before it was navigated is a plain cancel.
  */
 export class PopupFlow implements Started {
   readonly completion: Promise<Completion>;
@@ -83,7 +83,9 @@ export class PopupFlow implements Started {
     }
     this.lifetime = childController(run.signal);
     const signal = this.lifetime.signal;
-    this.completion = new Promise<Completion>((resolve, reject) => {
+    let reject: (error: unknown) => void = () => undefined;
+    this.completion = new Promise<Completion>((resolve, fail) => {
+      reject = fail;
       this.settle = (outcome) => {
         if (this.ended || signal.aborted) return;
         this.ended = true;
@@ -96,16 +98,17 @@ export class PopupFlow implements Started {
           after(RELEASE_MS, () => this.lifetime.abort(), signal);
         }
       };
-      // Whatever ends the flow (its answer, the deadline, a cancel) ends the attempt too.
-      signal.addEventListener('abort', () => {
-        offering.delete(this);
-        this.retire(this.attempt);
-        reject(toConnectError(run.signal.reason ?? new ConnectError('cancelled', 'Cancelled.')));
-      });
     });
     this.presence = watchPresence(run.window, signal);
     this.attempt = this.begin(popup, ready);
     this.listen(signal);
+    // Whatever ends the flow (its answer, the deadline, a cancel) ends the attempt too — at once
+    // when the flow ended before it got here (a cancel while the engine loaded).
+    onAbort(signal, () => {
+      offering.delete(this);
+      this.retire(this.attempt);
+      reject(toConnectError(run.signal.reason ?? new ConnectError('cancelled', 'Cancelled.')));
+    });
   }
 
   /**
@@ -186,6 +189,7 @@ export class PopupFlow implements Started {
       navigated: false,
       taken: false,
     };
+    if (attempt.scope.signal.aborted) return attempt; // the flow ended already: retired at once
     if (!ready) giveKey(popup, FLOW_KEY_ITEM, attempt.key);
     const onBroadcast = (message: ParsedMessage) => {
       if (this.owns({ via: 'broadcast', key: message.key, params: message.params }, attempt)) {
@@ -305,21 +309,14 @@ export class PopupFlow implements Started {
       return;
     }
     const now = Date.now();
-    if (!this.closedAt) {
-      // The user closed it, or the browser took the handle away (COOP): not proof of a cancel.
-      this.closedAt = now;
+    // The user closed it, or the browser took the handle away (COOP): not proof of a cancel.
+    this.closedAt ||= now;
+    if (offering.has(this)) return;
+    const back = this.presence.backSince() > 0;
+    const unseen = !back && this.presence.away();
+    if (back || (!unseen && now - this.closedAt >= OFFER_AFTER_MS)) {
       offering.add(this);
       this.run.phase('severed');
-    }
-    const back = this.presence.backSince();
-    const proves = back > 0 && back >= this.closedAt - BACK_WITH_CLOSE_MS;
-    if (proves && now - Math.max(back, this.closedAt) >= BACK_GRACE_MS) {
-      this.settle(
-        new ConnectError(
-          'cancelled',
-          'The sign-in window was closed before the connection completed.',
-        ),
-      );
     }
   }
 }

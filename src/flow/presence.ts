@@ -3,6 +3,8 @@ import { listen } from './lifetime.js';
 export interface Presence {
   /** When the user came back to this page after something took them away; 0 while they are not back. */
   backSince(): number;
+  /** The user left this page (blur, hidden) and has not come back: something else is in front. */
+  away(): boolean;
 }
 
 /**
@@ -31,5 +33,5 @@ export function watchPresence(win: Window, signal: AbortSignal): Presence {
     () => (win.document.visibilityState === 'hidden' ? leave() : back()),
     signal,
   );
-  return { backSince: () => backAt };
+  return { backSince: () => backAt, away: () => away };
 }

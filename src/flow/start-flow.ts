@@ -9,6 +9,7 @@ import { ConnectError, toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
 import { takeHeldCode } from './held-code.js';
 import { closePopup } from './closer.js';
+import { onAbort } from './lifetime.js';
 import { openSignIn } from './popup.js';
 import type { FlowPhase, Gesture } from './runner.js';
 import { takeAnswer } from './url-answer.js';
@@ -119,8 +120,12 @@ export function startFlow(options: ConnectOptions, context: FlowContext = {}): F
   } catch (error) {
     return failedHandle(providerOf(options), error);
   }
+  if (context.signal?.aborted) {
+    // ended before it began: nothing opens
+    return failedHandle(config.provider, toConnectError(context.signal.reason, 'cancelled'));
+  }
   const gesture = GESTURES[config.mode](config, win);
-  return fromEngine(win, config.provider, gesture.popup, (e) =>
+  return fromEngine(win, config.provider, gesture.popup, context.signal, (e) =>
     e.runFlow(config, options, context, win, gesture),
   );
 }
@@ -160,7 +165,7 @@ export function resumeFlow(
   } catch (error) {
     return failedHandle(provider, error);
   }
-  return fromEngine(win, provider, undefined, (e) =>
+  return fromEngine(win, provider, undefined, context.signal, (e) =>
     answer
       ? e.finishAnswer(config, options, context, win, answer, at)
       : e.finishHeld(config, options, context, win, held),
@@ -195,26 +200,34 @@ export async function autostartFlow(
 
 /**
  * A handle whose flow runs in the engine chunk, once loaded. Until then the popup opened in the
- * click is this function's: closed if the engine cannot load, or if the page leaves first.
+ * click is this function's: closed if the engine cannot load, if the page leaves first, or as soon
+ * as the flow's signal aborts (already aborted, aborted in the click's own task, or while the chunk
+ * loads: the element removed, `cancel()`) — the engine then ends the flow `cancelled` at once.
  */
 function fromEngine(
   win: Window,
   provider: ProviderId,
   popup: Window | null | undefined,
+  signal: AbortSignal | undefined,
   run: (engine: Engine) => FlowHandle,
 ): FlowHandle {
   let reopen: () => boolean = () => false;
   const leave = () => closePopup(popup, true); // the page leaves: now, its timers will not run
+  const forget = popup && signal ? onAbort(signal, () => closePopup(popup)) : () => undefined;
   if (popup) win.addEventListener('pagehide', leave);
+  const handOver = () => {
+    forget();
+    win.removeEventListener('pagehide', leave);
+  };
   const result = loadEngine().then(
     (engine) => {
-      win.removeEventListener('pagehide', leave);
+      handOver();
       const handle = run(engine);
       reopen = handle.reopen;
       return handle.result;
     },
     (error: unknown) => {
-      win.removeEventListener('pagehide', leave);
+      handOver();
       closePopup(popup); // the engine could not load: nothing will use the popup
       throw toConnectError(error);
     },

@@ -1,5 +1,6 @@
-// Closing is not cancelling until proven: a closed handle shows the Reopen / Cancel offer and the
-// flow keeps listening; `cancelled` comes from Cancel, a new start, or the user back on the page.
+// Closing is not cancelling until proven: a closed handle shows the Reopen / Cancel offer once the
+// user can see this page, and the flow keeps listening; `cancelled` comes from Cancel, a new start
+// or the timeout — never from the user back on the page (a click on it sends a live popup behind).
 // Cross-Origin-Opener-Policy at every point of the flow; late answers of ended flows dismissed.
 import { expect } from '@open-wc/testing';
 import {
@@ -24,6 +25,7 @@ import {
   userCloses,
   until,
 } from '../support/helpers.js';
+import { OFFER_AFTER_MS } from '../../src/flow/popup-flow.js';
 
 const spy = useOpenSpy();
 
@@ -100,22 +102,26 @@ describe('a closed sign-in window', () => {
     expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
   });
 
-  it('the user back on the page (focus) with no answer → cancelled after a short grace', async () => {
+  it('the user back on the page (focus) shows the offer at once; it never cancels on its own', async () => {
     const flow = started(await hcss('authorize.html?scenario=stay'));
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away(); // the popup took focus
     await userCloses(spy.last!);
-    await flow.offered();
+    // while this page is behind the sign-in window (no return yet), no offer
+    await sleep(OFFER_AFTER_MS + 300);
+    expect(flow.phases).not.to.include('severed');
     back();
     const backAt = Date.now();
-    await sleep(500);
-    expect(flow.settled).to.equal(false); // still within the grace for a late answer
+    await flow.offered();
+    expect(Date.now() - backAt).to.be.lessThan(OFFER_AFTER_MS - 1000);
+    await sleep(1500); // (the old rule cancelled 1 s after the return)
+    expect(flow.settled).to.equal(false);
+    flow.cancel();
     const r = await flow.result;
     expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
-    expect(Date.now() - backAt).to.be.within(900, 2500);
   });
 
-  it('the page visible again after the popup hid it (a tab) → cancelled', async () => {
+  it('the page visible again after the popup hid it (a tab) shows the offer; nothing ends', async () => {
     let visibility: DocumentVisibilityState = 'visible';
     Object.defineProperty(document, 'visibilityState', {
       configurable: true,
@@ -127,9 +133,12 @@ describe('a closed sign-in window', () => {
       visibility = 'hidden';
       document.dispatchEvent(new Event('visibilitychange'));
       await userCloses(spy.last!);
-      await flow.offered();
       visibility = 'visible';
       document.dispatchEvent(new Event('visibilitychange'));
+      await flow.offered();
+      await sleep(1500);
+      expect(flow.settled).to.equal(false);
+      flow.cancel();
       const r = await flow.result;
       expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
     } finally {
@@ -137,19 +146,48 @@ describe('a closed sign-in window', () => {
     }
   });
 
-  it('back, then away again within the grace (to the sign-in window): not cancelled', async () => {
+  it('back, then away again (to the sign-in window): not cancelled', async () => {
     const flow = started(await hcss('authorize.html?scenario=stay'));
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away();
     await userCloses(spy.last!);
-    await flow.offered();
     back();
+    await flow.offered();
     await sleep(300);
     away();
     await sleep(1500);
     expect(flow.settled).to.equal(false);
     flow.cancel();
     await flow.result;
+  });
+
+  it('a click on the page while a COOP sign-in goes on behind it: the offer shows, the answer then given connects', async () => {
+    const t = uid();
+    // COOP from the first provider page (HCSS): the handle reads closed at once; the user answers
+    // 2.5 s later in the still-open window
+    const flow = started(await hcss('coop/authorize.html?scenario=approve&delay=2500', t));
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    away(); // the sign-in window in front
+    await until(() => spy.last!.closed, 3000, 'the handle read closed (COOP)');
+    await sleep(200);
+    back(); // a click on the partner's page: the popup goes behind it, still open
+    await flow.offered();
+    const r = await flow.result;
+    expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
+  it('a COOP sign-in with its window in front: no offer while the user signs in', async () => {
+    const t = uid();
+    const flow = started(
+      await hcss(`coop/authorize.html?scenario=approve&delay=${OFFER_AFTER_MS + 1000}`, t),
+    );
+    await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+    away(); // the sign-in window in front, the whole time
+    const r = await flow.result;
+    expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+    expect(flow.phases, 'no offer behind the sign-in window').not.to.include('severed');
+    expect(await exchanges(t)).to.have.length(1);
   });
 
   it('a glance at this page before COOP takes the handle proves nothing: the flow still connects', async () => {
@@ -244,7 +282,9 @@ describe('Cross-Origin-Opener-Policy at every point of the flow', () => {
 
   it('a valid answer that arrives while the offer is shown still connects', async () => {
     const t = uid();
-    const flow = started(await hcss('coop/authorize.html?scenario=approve&delay=2500', t));
+    const flow = started(
+      await hcss(`coop/authorize.html?scenario=approve&delay=${OFFER_AFTER_MS + 2000}`, t),
+    );
     await flow.offered();
     const r = await flow.result;
     expect(r.ok).to.equal(true);
@@ -260,6 +300,9 @@ describe('late answers of ended flows are dismissed', () => {
       const options = await hcss('coop/authorize.html?scenario=approve&delay=2500', t);
       await preloadFlow(options);
       const flow = started(options);
+      await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+      away();
+      back(); // the user looks at this page: the offer shows once the handle reads closed
       await flow.offered();
       flow.cancel();
       const r = await flow.result;
@@ -299,6 +342,9 @@ describe('late answers of ended flows are dismissed', () => {
       const options = await hcss('coop/authorize.html?scenario=approve&delay=2500', t);
       await preloadFlow(options);
       const flow = started(options);
+      await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
+      away();
+      back();
       await flow.offered();
       expect(flow.handle.reopen()).to.equal(true);
       expect(spy.calls).to.have.length(2);
@@ -359,7 +405,7 @@ describe('the opener page leaving', () => {
 });
 
 describe('a real close, in a browser that moves focus', () => {
-  it('the user closes the sign-in window → focus comes back → cancelled', async function () {
+  it('the user closes the sign-in window → focus comes back → the offer at once, no cancel', async function () {
     // this test lets the browser's own focus events through
     window.removeEventListener('focus', holdFocus!, true);
     window.removeEventListener('blur', holdFocus!, true);
@@ -377,9 +423,14 @@ describe('a real close, in a browser that moves focus', () => {
         this.skip();
       }
       await userCloses(spy.last!);
+      const closedAt = Date.now();
+      await flow.offered();
+      expect(Date.now() - closedAt).to.be.lessThan(OFFER_AFTER_MS);
+      await sleep(1500);
+      expect(flow.settled).to.equal(false);
+      flow.cancel();
       const r = await flow.result;
       expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
-      expect(flow.phases).to.include('severed'); // the offer showed first, then the proof came
     } finally {
       window.removeEventListener('blur', onBlur);
     }

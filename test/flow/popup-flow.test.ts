@@ -13,6 +13,7 @@ import {
   sleep,
   uid,
   useOpenSpy,
+  userReturns,
   until,
 } from '../support/helpers.js';
 
@@ -392,6 +393,8 @@ describe('popup flow: COOP-severed popup', () => {
       },
       { onPhase: (p) => phases.push(p) },
     );
+    await until(() => phases.includes('waiting'), 3000, 'sent to the provider');
+    userReturns(); // the user looks at this page: the offer shows once the handle reads closed
     const r = await outcome(handle.result);
     expect(r.ok).to.equal(true);
     expect(phases).to.include('severed');

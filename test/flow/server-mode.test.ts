@@ -10,7 +10,15 @@ import {
   type OAuthConnect,
 } from '../../src/index.js';
 import '../../src/index.js';
-import { origins, outcome, sleep, uid, until, useOpenSpy } from '../support/helpers.js';
+import {
+  origins,
+  outcome,
+  sleep,
+  uid,
+  until,
+  useOpenSpy,
+  userReturns,
+} from '../support/helpers.js';
 
 const spy = useOpenSpy();
 // the signed-in user, as the server flow's session(request) reads it (test/support/servers.mjs)
@@ -59,6 +67,8 @@ describe('mode="server": completion through the server half', () => {
   it('a popup severed by COOP still connects (the outcome never needs a browser channel)', async () => {
     const phases: FlowPhase[] = [];
     const flow = startFlow(server('coop'), { onPhase: (p) => phases.push(p) });
+    await until(() => phases.includes('waiting'), 3000, 'sent to the provider');
+    userReturns();
     const r = await outcome(flow.result);
     expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
     if (r.ok) expect(r.value.result['companyId']).to.equal('company-99');
@@ -78,6 +88,8 @@ describe('mode="server": completion through the server half', () => {
       signal: abort.signal,
       onPhase: (p) => phases.push(p),
     });
+    await until(() => phases.includes('waiting'), 3000, 'sent to the provider');
+    userReturns();
     await until(() => phases.includes('severed'), 5000, 'severed');
     abort.abort();
     expect(

@@ -11,6 +11,7 @@ import {
   uid,
   useOpenSpy,
   userCloses,
+  userReturns,
   until,
 } from '../support/helpers.js';
 import { trackLeaks } from '../support/leaks.js';
@@ -61,6 +62,8 @@ describe('teardown', () => {
         const flow = startFlow(await hcss('coop/authorize.html?scenario=approve&delay=1500'), {
           onPhase: (p) => phases.push(p),
         });
+        await until(() => phases.includes('waiting'), 3000, 'sent to the provider');
+        userReturns();
         await until(() => phases.includes('severed'), 5000, 'severed');
         flow.reopen();
         await outcome(flow.result);

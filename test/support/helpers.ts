@@ -60,6 +60,17 @@ export async function userCloses(win: Window) {
   await until(() => win.closed && win.parent === null, 3000, 'the sign-in window gone');
 }
 
+/**
+ * The user looks back at this page (a click on it): it loses focus to the sign-in window, then
+ * gets it back. Headless browsers never move focus themselves, so a test plays it (call it once
+ * the flow is running: its watch starts with the flow). A return is what shows the Reopen / Cancel
+ * offer at once when the handle reads closed; without one it shows a few seconds later.
+ */
+export function userReturns(win: Window = window) {
+  win.dispatchEvent(new FocusEvent('blur'));
+  win.dispatchEvent(new FocusEvent('focus'));
+}
+
 /** Records every window.open call and the windows it returned; restore() puts it back. */
 export function spyOnOpen() {
   const original = window.open;

@@ -329,3 +329,40 @@ export function callbackBundlePlugin() {
     },
   };
 }
+
+/**
+ * A code-split partner bundle whose engine chunk is still loading: a request with `?hold=<id>` is
+ * answered only once `/__release?hold=<id>` was called (test/fixtures/split-app.html maps the
+ * engine chunk to such a URL). Deterministic: no delay to guess under load.
+ */
+export function holdMiddleware() {
+  const gates = new Map();
+  const gate = (id) => {
+    let entry = gates.get(id);
+    if (!entry) {
+      let open = () => undefined;
+      const opened = new Promise((resolve) => (open = resolve));
+      entry = { opened, open, asked: 0 };
+      gates.set(id, entry);
+    }
+    return entry;
+  };
+  return async (ctx, next) => {
+    if (ctx.path === '/__release' && ctx.query.hold) {
+      gate(ctx.query.hold).open();
+      ctx.body = 'released';
+      return;
+    }
+    if (ctx.path === '/__held' && ctx.query.hold) {
+      ctx.type = 'json';
+      ctx.body = JSON.stringify({ asked: gate(ctx.query.hold).asked });
+      return;
+    }
+    if (ctx.query.hold) {
+      const entry = gate(ctx.query.hold);
+      entry.asked += 1;
+      await entry.opened;
+    }
+    return next();
+  };
+}
