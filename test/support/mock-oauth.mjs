@@ -6,6 +6,9 @@
 //   redirect URI; the PKCE verifier against the challenge; client id and secret) and answers a JWT
 //   with a CompanyId claim.
 // - GET /oauth/log: the token requests it saw, each with the ?tag of the authorize request.
+// - GET <path>/connect/authorize: an IdentityServer-style authorize endpoint (HCSS: the issuer is
+//   the URL minus /connect/authorize) for the browser tests' provider page: /authorize.html with
+//   the same query (see test/fixtures/provider/provider.js).
 import { createHash, randomBytes } from 'node:crypto';
 
 const codes = new Map();
@@ -14,6 +17,14 @@ const log = [];
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 
 export function mockOAuth(req, res, pathname, searchParams) {
+  if (pathname.endsWith('/connect/authorize')) {
+    res.writeHead(302, {
+      location: `/authorize.html?${searchParams}`,
+      'cache-control': 'no-store',
+    });
+    res.end();
+    return true;
+  }
   if (pathname === '/oauth/authorize') {
     const redirect = new URL(searchParams.get('redirect_uri'));
     const state = searchParams.get('state');
