@@ -94,7 +94,10 @@ export function judgeCallback(params: CallbackParams, expected: Expectation): Ve
       return { kind: 'success', completion: { status: 'success' } };
     }
     const status = STATUS_CODES[params.status_code] ?? 'error';
-    const message = STATUS_MESSAGES[status] ?? 'The provider reported an error';
+    const message =
+      params.status_code === 'error'
+        ? 'The provider reported an error'
+        : (STATUS_MESSAGES[status] ?? 'The connection was not completed (cancelled, or refused)');
     return {
       kind: 'failure',
       error: new ConnectError(status, `${message}.`, { error: params.status_code }),

@@ -50,7 +50,8 @@ export function parseWindowMessage(data: unknown): ParsedMessage | undefined {
   if (envelope) return envelope;
   const bwell = bwellMessageSchema.safeParse(data);
   if (bwell.success) {
-    return { params: { status_code: bwell.data === 'status-success' ? 'success' : 'error' } };
+    // `status-failure` says no why (a cancel, or an error): its own code, worded as such
+    return { params: { status_code: bwell.data === 'status-success' ? 'success' : bwell.data } };
   }
   if (typeof data === 'object' && data !== null && !('type' in data)) {
     const bare = callbackParamsSchema.safeParse(data);

@@ -258,7 +258,7 @@ describe('core/schemas parseWindowMessage', () => {
       { id: 'i', key: 'K', params: { status_code: 'success' } },
     ],
     ['b.well success', 'status-success', { params: { status_code: 'success' } }],
-    ['b.well failure', 'status-failure', { params: { status_code: 'error' } }],
+    ['b.well failure', 'status-failure', { params: { status_code: 'status-failure' } }],
     ['bare params', { code: 'C', state: 'S' }, { params: { code: 'C', state: 'S' } }],
     [
       'our envelope carrying iss',

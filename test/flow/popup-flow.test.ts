@@ -175,11 +175,15 @@ describe('popup flow: b.well', () => {
     expect(result.result).to.deep.equal({ status: 'success' });
   });
 
-  it('status-failure → failed error', async () => {
+  it('status-failure → failed error, worded without claiming the provider erred (it may be a cancel)', async () => {
     const r = await outcome(
       connect(await bwell(`post=status-failure&target=${encodeURIComponent(location.origin)}`)),
     );
     expect(r.ok ? 'connected' : r.error.status).to.equal('error');
+    if (!r.ok) {
+      expect(r.error.message).to.equal('The connection was not completed (cancelled, or refused).');
+      expect(r.error.message).not.to.match(/reported an error/);
+    }
   });
 
   for (const code of ['success', 'error', 'cancelled', 'expired', 'unauthorized']) {
