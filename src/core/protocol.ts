@@ -44,6 +44,14 @@ export const MESSAGE_PREFIX = `${CHANNEL_NAME}:message:`;
  */
 export const HELD_PREFIX = `${CHANNEL_NAME}:held:`;
 
+/**
+ * `localStorage` item prefix (+ a random id) of a live ticket: one per `sessionStorage` item that
+ * must be spent once (a held code, a pending redirect flow), shared by every window of the origin
+ * and never copied, so a window holding a copy of this tab's storage cannot spend it again
+ * (flow/storage.ts). It carries times only, never a code.
+ */
+export const TICKET_PREFIX = `${CHANNEL_NAME}:ticket:`;
+
 /** How long a held landing code may wait for the user's sign-in (Hint's codes live 10 minutes). */
 export const HELD_CODE_MAX_AGE_MS = 10 * 60_000;
 

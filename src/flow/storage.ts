@@ -1,0 +1,147 @@
+/**
+ * The items this library keeps in the browser's storage, read and written here (DESIGN.md 6d: one
+ * storage module). So far the two that must be spent once: a landing code held for the sign-in
+ * (held-code.ts) and the pending redirect flow (redirect.ts, url-answer.ts).
+ *
+ * Both live in this tab's `sessionStorage`, but a window the tab opens (a sign-in popup, a link
+ * opened in a new window) starts with a copy of it. So each such item carries a random id, and a
+ * live ticket for that id waits in `localStorage`, which every window of the origin shares and no
+ * window copies. Taking the item claims its ticket in the same task — the windows a tab opens run
+ * on its event loop, so no two of them can both claim it — and the claim is redeemed (the ticket
+ * removed, if it still carries this window's claim) under a Web Lock (`navigator.locks`, in
+ * Chromium, Firefox and WebKit; a plain read-and-remove without) before anything is sent, which
+ * orders windows of other processes too (a duplicated tab, one that Cross-Origin-Opener-Policy
+ * moved). A ticket that is missing or claimed means another window spent the item: nothing is
+ * sent. Tickets carry times only, never a code, and expire with their item (cleaned on writes).
+ */
+import { ConnectError } from '../core/errors.js';
+import { TICKET_PREFIX } from '../core/protocol.js';
+import { randomToken } from '../core/random.js';
+
+/** How long a ticket outlives its item's own deadline before a write cleans it up. */
+const GRACE_MS = 60_000;
+
+/** A ticket as stored: when it was written, until when it may be spent, who claimed it. */
+interface Ticket {
+  readonly at: number;
+  readonly until: number;
+  readonly by?: string;
+}
+
+/** An item taken out of this tab's storage (see {@link takeOnce}). */
+export interface TakenItem {
+  /** The item as stored (parsed JSON: the caller's schema checks it). */
+  readonly value: unknown;
+  /** Another window holding a copy of this tab's storage spent it first: never send it. */
+  readonly spent: boolean;
+  /**
+   * Redeems the ticket before anything is sent: true when this window may send the item, false
+   * when another window spent it meanwhile. Rejects when storage is blocked (with a ConnectError
+   * saying so when it was blocked at the take): nothing is sent.
+   */
+  redeem(): Promise<boolean>;
+}
+
+/** This tab's `item` as stored: parsed JSON; undefined when none; null when unreadable or blocked. */
+export function peek(win: Window, item: string): unknown {
+  try {
+    const raw = win.sessionStorage.getItem(item);
+    return raw ? (JSON.parse(raw) as unknown) : undefined;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Keeps `value` under `item` in this tab's `sessionStorage`, to be spent once before `deadline`
+ * (ms since epoch), with its ticket; the item it replaces can no longer be spent anywhere. False,
+ * keeping nothing, when storage is blocked.
+ */
+export function keepOnce(win: Window, item: string, value: object, deadline: number): boolean {
+  const id = randomToken(16);
+  const at = Date.now();
+  try {
+    drop(win, item);
+    const local = win.localStorage;
+    for (const key of Object.keys(local)) {
+      // expired, or not a ticket at all
+      if (key.startsWith(TICKET_PREFIX) && !(at <= (read(local, key)?.until ?? 0))) {
+        local.removeItem(key);
+      }
+    }
+    local.setItem(TICKET_PREFIX + id, JSON.stringify({ at, until: deadline + GRACE_MS }));
+    win.sessionStorage.setItem(item, JSON.stringify({ ...value, ticket: id }));
+    return true;
+  } catch {
+    drop(win, item); // (a ticket written without its item expires unused)
+    return false;
+  }
+}
+
+/** Removes this tab's `item` and its ticket: it can no longer be spent in any window. */
+export function drop(win: Window, item: string): void {
+  const key = ticketKey(peek(win, item));
+  try {
+    win.sessionStorage.removeItem(item);
+    win.localStorage.removeItem(key);
+  } catch {
+    // storage blocked: nothing is kept
+  }
+}
+
+/**
+ * Takes this tab's `item` (removed at once) and claims its ticket, both in this task; undefined
+ * when there is no item. An item without a live, unclaimed ticket is `spent`; when storage is
+ * blocked it is not, but `redeem()` rejects: nothing is sent either way.
+ */
+export function takeOnce(win: Window, item: string): TakenItem | undefined {
+  const value = peek(win, item);
+  if (value === undefined) return undefined;
+  const key = ticketKey(value);
+  let by: string | undefined;
+  try {
+    win.sessionStorage.removeItem(item);
+    const ticket = read(win.localStorage, key);
+    if (ticket && !ticket.by) {
+      win.localStorage.setItem(key, JSON.stringify({ ...ticket, by: (by = randomToken(9)) }));
+    }
+  } catch {
+    const error = new ConnectError(
+      'error',
+      'This browser blocks the storage that keeps a code from being sent twice: nothing was sent.',
+    );
+    return { value, spent: false, redeem: () => Promise.reject(error) };
+  }
+  // still ours (no other window claimed it since): removed in the same task
+  const spend = () => {
+    const mine = read(win.localStorage, key)?.by === by;
+    if (mine) win.localStorage.removeItem(key);
+    return mine;
+  };
+  const locks = win.navigator.locks as LockManager | undefined;
+  return {
+    value,
+    spent: !by,
+    redeem: async () => Boolean(by) && (locks ? locks.request(key, spend) : spend()),
+  };
+}
+
+/** The ticket at `key`, read loosely (no zod: this runs in the first-load chunk). */
+function read(local: Storage, key: string): Ticket | undefined {
+  const raw = local.getItem(key);
+  let ticket: Partial<Ticket> | null = null;
+  try {
+    ticket = JSON.parse(raw ?? 'null') as Partial<Ticket> | null;
+  } catch {
+    // not JSON: not a ticket
+  }
+  return typeof ticket?.at === 'number' && typeof ticket.until === 'number'
+    ? (ticket as Ticket)
+    : undefined;
+}
+
+/** The `localStorage` key of the ticket an item names (none: a key no ticket has). */
+function ticketKey(value: unknown): string {
+  const id = (value as { ticket?: unknown } | null | undefined)?.ticket;
+  return TICKET_PREFIX + (typeof id === 'string' ? id : '');
+}
