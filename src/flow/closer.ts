@@ -21,6 +21,8 @@
  * once in a full three-engine test run.
  */
 
+/** How long a close waits at most for its window's first navigation to commit. */
+export const COMMIT_WAIT_MS = 4000;
 /** How long a window is watched after its first close. */
 export const CLOSE_WATCH_MS = 5000;
 /** No close is made this soon after a window opened… */
@@ -42,9 +44,39 @@ let sweep: ReturnType<typeof setInterval> | undefined;
 let openedAt = -Infinity;
 const clock = () => performance.now();
 
+/** Windows sent to a URL (popup.ts) that may still show the about:blank they opened at. */
+const sent = new WeakSet<Window>();
+
 /** A window was just opened (popup.ts): closes wait a little. */
 export function noteOpened(): void {
   openedAt = clock();
+}
+
+/** A window was sent on to a URL (opened at it, or navigated): its close waits for the commit. */
+export function noteSent(popup: Window): void {
+  sent.add(popup);
+}
+
+/**
+ * The window was sent on but still shows its initial about:blank: its first navigation has not
+ * committed, and a close made now is what Chromium drops (the close goes to a page about to be
+ * replaced). Once the location reads otherwise — another origin's (unreadable) or ours — it has.
+ */
+function committing(popup: Window): boolean {
+  if (!sent.has(popup)) return false;
+  try {
+    if (popup.location.href === 'about:blank') return true;
+  } catch {
+    // another origin's page: committed
+  }
+  sent.delete(popup);
+  return false;
+}
+
+/** A close can be made now: no window opened just before, and this one's navigation committed. */
+function ready(popup: Window, entry: Closing, now: number): boolean {
+  const settled = now - openedAt >= OPEN_SETTLE_MS || now - entry.asked >= LONGEST_WAIT_MS;
+  return settled && (!committing(popup) || now - entry.asked >= COMMIT_WAIT_MS);
 }
 
 /**
@@ -69,11 +101,10 @@ function tryClose(popup: Window): void {
 
 function tick(): void {
   const now = clock();
-  const settled = now - openedAt >= OPEN_SETTLE_MS;
   for (const [win, entry] of closing) {
     if (gone(win) || (entry.made && now - entry.made > CLOSE_WATCH_MS)) {
       closing.delete(win);
-    } else if (entry.made || settled || now - entry.asked >= LONGEST_WAIT_MS) {
+    } else if (entry.made || ready(win, entry, now)) {
       entry.made ||= now;
       tryClose(win);
     }
@@ -99,7 +130,7 @@ export function closePopup(popup: Window | null | undefined, leaving = false): v
   }
   if (!popup || gone(popup)) return;
   const entry = closing.get(popup) ?? { asked: at, made: 0 };
-  if (leaving || at - openedAt >= OPEN_SETTLE_MS) {
+  if (leaving || ready(popup, entry, at)) {
     tryClose(popup);
     entry.made ||= at;
   }

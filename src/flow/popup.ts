@@ -1,6 +1,6 @@
 /** Opening and steering the popup window (closing it: closer.ts). Nothing here awaits. */
 import { FLOW_KEY_ITEM } from '../core/protocol.js';
-import { noteOpened } from './closer.js';
+import { noteOpened, noteSent } from './closer.js';
 import type { ReadyRequest } from './runner.js';
 
 export interface PopupSize {
@@ -40,6 +40,7 @@ export function openPopup(url: string, size: PopupSize, win: Window = window): W
   }
   if (!popup || popup.closed) return null;
   noteOpened();
+  if (url !== 'about:blank') noteSent(popup);
   return popup;
 }
 
@@ -88,6 +89,7 @@ export function giveKey(popup: Window, item: string, key: string): boolean {
 
 /** Sends an open popup on to `url` (replacing its about:blank entry). */
 export function navigatePopup(popup: Window, url: string): void {
+  noteSent(popup);
   try {
     popup.location.replace(url);
   } catch {
