@@ -8,16 +8,17 @@ import type { ConnectOptions, ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import { backendStatus, exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
 import { HELD_CODE_MAX_AGE_MS } from '../core/protocol.js';
-import type { Mode, ProviderId } from '../core/providers/types.js';
+import type { Mode } from '../core/providers/types.js';
 import { prepareRequest } from '../core/request.js';
 import { heldCodeSchema } from '../core/schemas.js';
-import { heldItem } from './held-code.js';
+import { holdCode } from './held-code.js';
 import { landingRunner } from './landing.js';
 import { after, listen, onAbort } from './lifetime.js';
 import { popupRunner } from './popup-runner.js';
 import { redirectRunner } from './redirect.js';
 import type { FlowRun, Gesture, Runner } from './runner.js';
 import type { ConnectResult, FlowContext, FlowHandle } from './start-flow.js';
+import type { TakenItem } from './storage.js';
 import type { UrlAnswer } from './url-answer.js';
 
 export { prepareAhead, takeReady } from './ready.js';
@@ -64,35 +65,62 @@ export function finishAnswer(
   const result =
     outcome instanceof ConnectError
       ? Promise.reject(outcome)
-      : finish(run, outcome, at).then((done) => (returnTo ? { ...done, returnTo } : done));
+      : redeemed(answer)
+          .then(() => finish(run, outcome, at))
+          .then((done) => (returnTo ? { ...done, returnTo } : done));
   return { provider: config.provider, result: run.settle(result), reopen: () => false };
 }
 
 /**
+ * A redirect return's pending flow is redeemed (storage.ts) before anything is sent: one that a
+ * window with a copy of this tab's storage spent meanwhile is as good as missing (`unauthorized`).
+ */
+async function redeemed(answer: UrlAnswer): Promise<void> {
+  if (answer.redeem && !(await answer.redeem())) {
+    throw new ConnectError(
+      'unauthorized',
+      'This connection was already finished in another window.',
+    );
+  }
+}
+
+/**
  * Landing mode: sends the code this tab held while the user signed in (held-code.ts; already
- * taken out of storage, so nothing else sends it meanwhile). One older than
- * HELD_CODE_MAX_AGE_MS from when it landed is `expired`, and never sent.
+ * taken out of storage, so nothing else here sends it meanwhile), once its ticket is redeemed: a
+ * window with a copy of this tab's storage that redeemed it in the same instant sent it, and this
+ * flow ends `cancelled`, sending nothing. One older than HELD_CODE_MAX_AGE_MS from when it landed
+ * is `expired`, and never sent.
  */
 export function finishHeld(
   config: ResolvedConfig,
   options: ConnectOptions,
   context: FlowContext,
   win: Window,
-  stored: unknown,
+  taken: TakenItem | undefined,
 ): FlowHandle {
   const run = flowRun(config, options, context, win, Date.now() + config.timeout);
-  const parsed = heldCodeSchema.safeParse(stored);
+  const parsed = heldCodeSchema.safeParse(taken?.value);
   const held = parsed.success && parsed.data.provider === config.provider ? parsed.data : undefined;
-  const result = !held
-    ? Promise.reject(new ConnectError('error', 'The held authorization code cannot be read.'))
-    : Date.now() - held.at > HELD_CODE_MAX_AGE_MS
-      ? Promise.reject(
-          new ConnectError(
-            'expired',
-            `The ${config.preset.label} activation waited too long for the sign-in; start it again from ${config.preset.label}.`,
-          ),
-        )
-      : finish(run, { code: held.code }, held.at);
+  const { label } = config.preset;
+  const result =
+    !taken || !held
+      ? Promise.reject(new ConnectError('error', 'The held authorization code cannot be read.'))
+      : Date.now() - held.at > HELD_CODE_MAX_AGE_MS
+        ? Promise.reject(
+            new ConnectError(
+              'expired',
+              `The ${label} activation waited too long for the sign-in; start it again from ${label}.`,
+            ),
+          )
+        : taken.redeem().then((mine) => {
+            if (!mine) {
+              throw new ConnectError(
+                'cancelled',
+                `The ${label} activation was completed in another window.`,
+              );
+            }
+            return finish(run, { code: held.code }, held.at);
+          });
   return { provider: config.provider, result: run.settle(result), reopen: () => false };
 }
 
@@ -193,25 +221,21 @@ async function finish(
       'code' in completion &&
       backendStatus(error) === 401 &&
       !run.signal.aborted &&
-      Date.now() - landedAt <= HELD_CODE_MAX_AGE_MS &&
-      holdCode(run.window, config.provider, completion.code, landedAt)
+      Date.now() - landedAt <= HELD_CODE_MAX_AGE_MS
     ) {
-      throw new ConnectError(
-        'exchange_failed',
-        `Sign in to finish connecting ${config.preset.label}.`,
-        { cause: error, signinRequired: true },
-      );
+      const { label } = config.preset;
+      if (!holdCode(run.window, config.provider, completion.code, landedAt)) {
+        throw new ConnectError(
+          'exchange_failed',
+          `Sign in, then start the ${label} activation again: this browser blocks the storage that would keep the code during the sign-in.`,
+          { cause: error },
+        );
+      }
+      throw new ConnectError('exchange_failed', `Sign in to finish connecting ${label}.`, {
+        cause: error,
+        signinRequired: true,
+      });
     }
     throw error;
-  }
-}
-
-/** Holds a landing code in this tab for the user's sign-in (held-code.ts); false if storage is blocked. */
-function holdCode(win: Window, provider: ProviderId, code: string, at: number): boolean {
-  try {
-    win.sessionStorage.setItem(heldItem(provider), JSON.stringify({ v: 1, provider, code, at }));
-    return true;
-  } catch {
-    return false;
   }
 }

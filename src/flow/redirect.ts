@@ -5,15 +5,8 @@ import { PENDING_ITEM } from '../core/protocol.js';
 import { pendingFlowSchema, type PendingFlow } from '../core/schemas.js';
 import { onAbort } from './lifetime.js';
 import type { FlowRun, Runner, Started, Taken } from './runner.js';
+import { keepOnce } from './storage.js';
 import { dropPendingItem, readPendingItem, type UrlAnswer } from './url-answer.js';
-
-function storage(win: Window): Storage | undefined {
-  try {
-    return win.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Redirect mode: full-page navigation. The pending flow (provider, state, verifier, return URL,
@@ -26,13 +19,6 @@ export const redirectRunner: Runner = {
     run.phase('redirecting');
     const completion = run.prepare().then((prepared) => {
       if (run.signal.aborted) throw run.signal.reason;
-      const store = storage(win);
-      if (!store) {
-        throw new ConnectError(
-          'invalid_config',
-          'Redirect mode needs sessionStorage, which is blocked.',
-        );
-      }
       const { state, codeVerifier, redirectUri, completion: kind } = prepared.expectation;
       const { issuer, requireIss } = prepared.expectation;
       if (kind === 'server')
@@ -50,7 +36,14 @@ export const redirectRunner: Runner = {
         createdAt: Date.now(),
         timeout: config.timeout,
       };
-      store.setItem(PENDING_ITEM, JSON.stringify(pending));
+      // with its ticket (storage.ts): a window holding a copy of this tab's storage cannot finish
+      // it a second time
+      if (!keepOnce(win, PENDING_ITEM, pending, pending.createdAt + pending.timeout)) {
+        throw new ConnectError(
+          'invalid_config',
+          'Redirect mode needs sessionStorage and localStorage, which are blocked.',
+        );
+      }
       // The page is leaving. If it is still here when the flow ends (its deadline, a cancel, or Back
       // from the provider restoring it from the back/forward cache), the pending flow goes with it.
       onAbort(run.signal, () => {

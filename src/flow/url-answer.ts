@@ -10,6 +10,7 @@ import {
 } from '../core/callback-params.js';
 import { claimReturn, type Claim, type Claimant, type PendingClaim } from '../core/ownership.js';
 import { PENDING_ITEM } from '../core/protocol.js';
+import { drop, peek, takeOnce } from './storage.js';
 
 /** What an element took from this page's URL (already scrubbed from the address bar). */
 export interface UrlAnswer {
@@ -17,8 +18,13 @@ export interface UrlAnswer {
   readonly claim: NonNullable<Claim>;
   /** The page's URL as it was, answer included. */
   readonly href: string;
-  /** This tab's pending redirect flow as stored (unchecked: the engine validates it). */
+  /**
+   * This tab's pending redirect flow as stored (unchecked: the engine validates it); undefined
+   * when a window that had a copy of this tab's storage spent it first.
+   */
   readonly pending: unknown;
+  /** Redeems the pending flow before anything is sent (storage.ts); false: spent elsewhere. */
+  readonly redeem?: (() => Promise<boolean>) | undefined;
 }
 
 /**
@@ -33,17 +39,23 @@ export interface UrlAnswer {
 export function takeAnswer(win: Window, claimant: Claimant): UrlAnswer | undefined {
   const href = win.location.href;
   const params = parseCallbackUrl(href);
-  const pending = readPendingItem(win);
+  let pending = readPendingItem(win);
   const claim = params && claimReturn(params, looseClaim(pending), claimant, href);
   // A pending flow that can no longer finish is dropped by its owner, or where no other element
   // can be its owner: a page without an answer, an answer whose state it does not carry (an
   // orphan), or a pending flow nobody can read. Another element's answer is left for that
   // element, which must see its pending flow to report `expired`.
   const dead = !isLive(pending) && (!params || claim === 'orphan' || pending === null);
-  if (claim === 'redirect' || dead) dropPendingItem(win);
+  let redeem: (() => Promise<boolean>) | undefined;
+  if (claim === 'redirect' && isLive(pending)) {
+    // its ticket claimed in this task: a copy of this tab's storage elsewhere cannot spend it too
+    const taken = takeOnce(win, PENDING_ITEM);
+    if (!taken || taken.spent) pending = undefined;
+    else redeem = taken.redeem;
+  } else if (claim === 'redirect' || dead) dropPendingItem(win);
   if (!params || !claim) return undefined;
   win.history.replaceState(win.history.state, '', stripCallbackParams(href));
-  return { params, claim, href, pending };
+  return { params, claim, href, pending, redeem };
 }
 
 function isLive(pending: unknown): boolean {
@@ -56,23 +68,14 @@ function isLive(pending: unknown): boolean {
   );
 }
 
-/** This tab's pending redirect flow as stored (parsed JSON), or undefined. */
-export function readPendingItem(win: Window): unknown {
-  try {
-    const raw = win.sessionStorage.getItem(PENDING_ITEM);
-    return raw ? (JSON.parse(raw) as unknown) : undefined;
-  } catch {
-    return null; // not JSON (or storage blocked): a pending flow that cannot finish
-  }
-}
+/**
+ * This tab's pending redirect flow as stored (parsed JSON), or undefined; null when it cannot be
+ * read (not JSON, or storage blocked): a pending flow that cannot finish.
+ */
+export const readPendingItem = (win: Window): unknown => peek(win, PENDING_ITEM);
 
-export function dropPendingItem(win: Window): void {
-  try {
-    win.sessionStorage.removeItem(PENDING_ITEM);
-  } catch {
-    // storage blocked: nothing was stored
-  }
-}
+/** Forgets this tab's pending redirect flow, and its ticket: no copy of it can finish either. */
+export const dropPendingItem = (win: Window): void => drop(win, PENDING_ITEM);
 
 /** What ownership needs of a stored pending flow, read loosely (the engine checks it in full). */
 function looseClaim(pending: unknown): PendingClaim | undefined {

@@ -19,10 +19,9 @@ import {
   until,
   useOpenSpy,
 } from '../support/helpers.js';
+import { HELD, keepHeld, PENDING } from '../support/stored.js';
 
-const HELD = 'oauth-connect:held:hint';
 const MARKER = 'oauth-connect:autostart:hcss';
-const PENDING = 'oauth-connect:pending';
 const testPage = location.pathname;
 const spy = useOpenSpy();
 
@@ -39,7 +38,13 @@ const held = () =>
     code: string;
     at: number;
     provider: string;
+    ticket: string;
   } | null;
+/** The held code without its ticket (each hold has a new one: src/flow/storage.ts). */
+const heldCode = () => {
+  const { ticket, ...code } = held() ?? { ticket: '' };
+  return ticket ? code : null;
+};
 const signIn = (t: string) => fetch(`/api/signin?t=${t}`);
 const landing = (t: string, respond = '401-until-signed-in') =>
   fixture<OAuthConnect>(
@@ -116,7 +121,7 @@ describe('Hint InstantOn: a code that lands before the sign-in', () => {
     history.replaceState(null, '', `${testPage}?code=hint-again-${t}`);
     const el = await landing(t);
     await oneEvent(el, 'signin-required');
-    const first = held()!;
+    const first = heldCode()!;
     const again = oneEvent(el, 'signin-required');
     const error = await el.resume().catch((e: unknown) => e);
     expect(error).to.include({
@@ -125,7 +130,7 @@ describe('Hint InstantOn: a code that lands before the sign-in', () => {
       signinRequired: true,
     });
     await again;
-    expect(held()).to.deep.equal(first);
+    expect(heldCode()).to.deep.equal(first);
     // the framework-free API holds it the same way
     const options = {
       provider: 'hint',
@@ -133,21 +138,13 @@ describe('Hint InstantOn: a code that lands before the sign-in', () => {
     } as const;
     const third = await resumeFlow(options)!.result.catch((e: unknown) => e);
     expect(third).to.include({ status: 'exchange_failed', signinRequired: true });
-    expect(held()).to.deep.equal(first);
+    expect(heldCode()).to.deep.equal(first);
     expect(await exchanges(t)).to.have.length(3);
   });
 
   it('a held code older than 10 minutes → failed expired, removed, never sent', async () => {
     const t = uid();
-    sessionStorage.setItem(
-      HELD,
-      JSON.stringify({
-        v: 1,
-        provider: 'hint',
-        code: `old-${t}`,
-        at: Date.now() - 10 * 60_000 - 1,
-      }),
-    );
+    keepHeld({ provider: 'hint', code: `old-${t}`, at: Date.now() - 10 * 60_000 - 1 });
     const el = await landing(t);
     const failed = await oneEvent(el, 'failed');
     expect(failed.detail.status).to.equal('expired');
@@ -170,10 +167,7 @@ describe('Hint InstantOn: a code that lands before the sign-in', () => {
 
   it('never sent twice at the same time: three elements and two resume() calls, one exchange', async () => {
     const t = uid();
-    sessionStorage.setItem(
-      HELD,
-      JSON.stringify({ v: 1, provider: 'hint', code: `once-${t}`, at: Date.now() }),
-    );
+    keepHeld({ provider: 'hint', code: `once-${t}`, at: Date.now() });
     await signIn(t);
     const url = `${exchangeUrl(t, '401-until-signed-in')}&delay=300`;
     const root = await fixture<HTMLElement>(
@@ -193,10 +187,7 @@ describe('Hint InstantOn: a code that lands before the sign-in', () => {
 
   it('a new code in the URL supersedes a held one: only the new one is sent', async () => {
     const t = uid();
-    sessionStorage.setItem(
-      HELD,
-      JSON.stringify({ v: 1, provider: 'hint', code: `stale-${t}`, at: Date.now() }),
-    );
+    keepHeld({ provider: 'hint', code: `stale-${t}`, at: Date.now() });
     history.replaceState(null, '', `${testPage}?code=fresh-${t}`);
     const el = await landing(t, 'ok');
     await oneEvent(el, 'connected');

@@ -15,6 +15,7 @@ import {
   useOpenSpy,
   until,
 } from '../support/helpers.js';
+import { keepPending } from '../support/stored.js';
 
 const spy = useOpenSpy();
 afterEach(() => {
@@ -99,18 +100,15 @@ describe('a backend that never answers ends the flow at its timeout', () => {
 
   it('redirect return: a hanging exchange ends at the pending flow’s deadline', async () => {
     const t = uid();
-    sessionStorage.setItem(
-      'oauth-connect:pending',
-      JSON.stringify({
-        v: 2,
-        provider: 'hcss',
-        completion: 'code',
-        state: 'S',
-        returnTo: location.href,
-        createdAt: Date.now() - 8000,
-        timeout: 10000, // 2 s left
-      }),
-    );
+    keepPending({
+      v: 2,
+      provider: 'hcss',
+      completion: 'code',
+      state: 'S',
+      returnTo: location.href,
+      createdAt: Date.now() - 8000,
+      timeout: 10000, // 2 s left
+    });
     history.replaceState(null, '', `${location.pathname}?code=C-${t}&state=S`);
     const el = await fixture<OAuthConnect>(
       html`<oauth-connect

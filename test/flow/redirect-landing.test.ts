@@ -12,8 +12,8 @@ import {
   uid,
   until,
 } from '../support/helpers.js';
+import { keepPending, PENDING } from '../support/stored.js';
 
-const PENDING = 'oauth-connect:pending';
 const testPage = location.pathname;
 
 /** Collects the connected / failed events that bubble to the document. */
@@ -192,21 +192,18 @@ describe('landing mode (Hint InstantOn)', () => {
 
 describe('redirect mode: resuming on return', () => {
   const pending = (over: Record<string, unknown> = {}) =>
-    sessionStorage.setItem(
-      PENDING,
-      JSON.stringify({
-        v: 2,
-        provider: 'hcss',
-        completion: 'code',
-        state: 'the-state',
-        codeVerifier: 'v'.repeat(64),
-        redirectUri: `${location.origin}${testPage}`,
-        returnTo: 'https://app.example/settings',
-        createdAt: Date.now(),
-        timeout: 300000,
-        ...over,
-      }),
-    );
+    keepPending({
+      v: 2,
+      provider: 'hcss',
+      completion: 'code',
+      state: 'the-state',
+      codeVerifier: 'v'.repeat(64),
+      redirectUri: `${location.origin}${testPage}`,
+      returnTo: 'https://app.example/settings',
+      createdAt: Date.now(),
+      timeout: 300000,
+      ...over,
+    });
   const element = (t: string) =>
     fixture<OAuthConnect>(
       html`<oauth-connect
@@ -297,20 +294,17 @@ describe('redirect mode: resuming on return', () => {
 
 describe('returns claimed by their owner (several elements on one page)', () => {
   const store = (over: Record<string, unknown> = {}) =>
-    sessionStorage.setItem(
-      PENDING,
-      JSON.stringify({
-        v: 2,
-        provider: 'hcss',
-        completion: 'code',
-        state: 'hcss-state',
-        codeVerifier: 'v'.repeat(64),
-        returnTo: 'https://app.example/settings',
-        createdAt: Date.now(),
-        timeout: 300000,
-        ...over,
-      }),
-    );
+    keepPending({
+      v: 2,
+      provider: 'hcss',
+      completion: 'code',
+      state: 'hcss-state',
+      codeVerifier: 'v'.repeat(64),
+      returnTo: 'https://app.example/settings',
+      createdAt: Date.now(),
+      timeout: 300000,
+      ...over,
+    });
   /**
    * A HealthTap and an HCSS element in `mode` (redirect; or popup, where a blocked popup goes on as
    * a redirect) and a Hint landing element, in that order.

@@ -1,0 +1,370 @@
+/**
+ * A code is sent at most once across every window of the browser: a window this tab opens starts
+ * with a copy of the tab's sessionStorage, so what the tab keeps there (a Hint code held for the
+ * sign-in, a pending redirect flow) is spent once through its ticket (src/flow/storage.ts), with
+ * real windows opened by this page.
+ */
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../src/index.js';
+import { resumeFlow, startFlow, type OAuthConnect } from '../../src/index.js';
+import { keepOnce, takeOnce } from '../../src/flow/storage.js';
+import { exchanges, exchangeUrl, origins, reports, uid, until } from '../support/helpers.js';
+import { HELD, keepHeld, keepPending, PENDING, TICKET_PREFIX, tickets } from '../support/stored.js';
+
+const testPage = location.pathname;
+const copyPage = `${location.origin}/test/fixtures/copy-window.html`;
+const signIn = (t: string) => fetch(`/api/signin?t=${t}`);
+
+let opened: Window[] = [];
+let channel: ReturnType<typeof reports>;
+beforeEach(() => (channel = reports('test-copy-window')));
+afterEach(() => {
+  for (const win of opened) win.close();
+  opened = [];
+  channel.close();
+  history.replaceState(null, '', testPage);
+  sessionStorage.clear();
+  for (const key of Object.keys(tickets())) localStorage.removeItem(key);
+});
+
+/** Every event an element fires, in order. */
+function events(el: Element) {
+  const seen: string[] = [];
+  for (const type of ['connected', 'failed', 'signin-required']) {
+    el.addEventListener(type, () => seen.push(type));
+  }
+  return seen;
+}
+
+/** copy-window.html for `probe`, its element set to `cfg`, with `answer` in its URL. */
+const copyUrl = (probe: string, cfg: Record<string, unknown>, answer = '') =>
+  `${copyPage}?probe=${probe}&cfg=${encodeURIComponent(JSON.stringify(cfg))}${answer}`;
+
+/** Opens a window from this tab (it gets the copy of this tab's sessionStorage). */
+function openWindow(url: string): Window {
+  const win = window.open(url, '_blank', 'popup,width=400,height=400');
+  if (!win) throw new Error('the window did not open');
+  opened.push(win);
+  return win;
+}
+
+interface Ready {
+  before: { held: string | null; pending: string | null };
+  after: { held: string | null; pending: string | null };
+  status: string;
+  search: string;
+  opener: boolean;
+}
+const ready = async (probe: string) =>
+  (await channel.next({ type: 'ready', probe })) as unknown as Ready;
+
+describe('a held Hint code, and a window the tab opens', () => {
+  const hint = (t: string) =>
+    ({
+      provider: 'hint',
+      mode: 'landing',
+      exchangeUrl: exchangeUrl(t, '401-until-signed-in'),
+    }) as const;
+  const landing = async (t: string, code: string) => {
+    history.replaceState(null, '', `${testPage}?code=${code}`);
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hint"
+        exchange-url=${exchangeUrl(t, '401-until-signed-in')}
+      ></oauth-connect>`,
+    );
+    await oneEvent(el, 'signin-required');
+    return el;
+  };
+
+  it('the window (its copy) sends it; the tab then finds nothing to finish: resume() sends nothing, the sign-in notice goes', async () => {
+    const t = uid();
+    const code = `hint-copy-${t}`;
+    const el = await landing(t, code);
+    await signIn(t);
+    // the partner's Sign in opened a window, which lands on the activation page signed in
+    const probe = uid();
+    openWindow(copyUrl(probe, hint(t)));
+    const seen = await ready(probe);
+    expect(seen.opener).to.equal(true);
+    expect(seen.before.held).to.contain(code); // it started with the copy
+    await channel.next({ type: 'connected', probe });
+
+    const fired = events(el);
+    expect(await el.resume()).to.equal(undefined);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="signin"]')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part="error"]')).to.equal(null);
+    expect(fired).to.deep.equal([]);
+    expect(sessionStorage.getItem(HELD)).to.equal(null);
+    // the landing's 401, then the window's exchange: the code went through once
+    expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code, code]);
+    expect(tickets()).to.deep.equal({});
+  });
+
+  it('the tab sends it first; a window it opened before, landing on the activation page, sends nothing', async () => {
+    const t = uid();
+    const code = `hint-first-${t}`;
+    const el = await landing(t, code);
+    // the partner's Sign in opens its sign-in window: it starts with the copy
+    const win = openWindow('/test/fixtures/partner-signin.html');
+    const shown = () =>
+      win.location.pathname.endsWith('partner-signin.html') &&
+      win.document.readyState === 'complete';
+    await until(shown, 5000, 'the sign-in window');
+    await signIn(t);
+    const done = await el.resume();
+    expect(done?.result['connected']).to.equal(true);
+    // then that window goes on to the activation page, with its copy of the held code
+    const probe = uid();
+    win.location.assign(copyUrl(probe, hint(t)));
+    const seen = await ready(probe);
+    expect(seen.before.held).to.contain(code);
+    expect(seen.after.held).to.equal(null); // taken, and dropped: its ticket was spent
+    expect(seen.status).to.equal(''); // no flow started: the element stayed idle
+    expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code, code]);
+  });
+
+  it('a window of another process that claims the ticket in the same instant wins: this one ends cancelled, sending nothing', async () => {
+    const t = uid();
+    keepHeld({ provider: 'hint', code: `race-${t}`, at: Date.now() });
+    await signIn(t);
+    const handle = resumeFlow(hint(t))!;
+    // taken and claimed in that call; a window in another process overwrites the claim
+    const [key, raw] = Object.entries(tickets())[0]!;
+    localStorage.setItem(key, JSON.stringify({ ...JSON.parse(raw), by: 'another-window' }));
+    const error = await handle.result.catch((e: unknown) => e);
+    expect(error).to.include({ name: 'ConnectError', status: 'cancelled' });
+    expect((error as Error).message).to.equal(
+      'The Hint activation was completed in another window.',
+    );
+    expect(await exchanges(t)).to.have.length(0);
+  });
+});
+
+describe('a pending redirect flow, and a window the tab opened before the return', () => {
+  const state = 'copied-state';
+  const hcss = (t: string) =>
+    ({
+      provider: 'hcss',
+      mode: 'redirect',
+      exchangeUrl: exchangeUrl(t),
+    }) as const;
+  const pending = () =>
+    keepPending({
+      v: 2,
+      provider: 'hcss',
+      completion: 'code',
+      state,
+      codeVerifier: 'v'.repeat(64),
+      redirectUri: copyPage,
+      returnTo: `${location.origin}${testPage}`,
+      createdAt: Date.now(),
+      timeout: 300000,
+    });
+  const element = (t: string) =>
+    fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hcss"
+        mode="redirect"
+        exchange-url=${exchangeUrl(t)}
+      ></oauth-connect>`,
+    );
+
+  it('the return reaches the window first: it connects; the same return in the tab is unauthorized, nothing sent', async () => {
+    const t = uid();
+    pending();
+    const probe = uid();
+    openWindow(copyUrl(probe, hcss(t), `&code=C-${t}&state=${state}`));
+    const seen = await ready(probe);
+    expect(seen.before.pending).to.contain(state);
+    await channel.next({ type: 'connected', probe });
+    expect(await exchanges(t)).to.have.length(1);
+
+    history.replaceState(null, '', `${testPage}?code=C-${t}&state=${state}`);
+    const failing = oneEvent(document, 'failed'); // it fails as the element connects
+    await element(t);
+    const failed = await failing;
+    expect(failed.detail.status).to.equal('unauthorized');
+    expect(location.search).to.equal('');
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
+  it('the tab connects first; the window, then given the same return, is unauthorized and scrubbed, nothing sent', async () => {
+    const t = uid();
+    pending();
+    const probe = uid();
+    const win = openWindow(copyUrl(probe, hcss(t)));
+    const idle = await ready(probe);
+    expect(idle.before.pending).to.contain(state);
+    expect(idle.after.pending).to.equal(idle.before.pending); // no answer there: left alone
+
+    history.replaceState(null, '', `${testPage}?code=C-${t}&state=${state}`);
+    const connecting = oneEvent(document, 'connected');
+    await element(t);
+    await connecting;
+    expect(await exchanges(t)).to.have.length(1);
+
+    const again = uid();
+    win.location.assign(copyUrl(again, hcss(t), `&code=C-${t}&state=${state}`));
+    const failed = await channel.next({ type: 'failed', probe: again });
+    expect((failed['detail'] as { status: string }).status).to.equal('unauthorized');
+    const seen = await ready(again);
+    expect(seen.search).not.to.contain('code=');
+    expect(seen.after.pending).to.equal(null);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
+  it('a window of another process that claims the ticket in the same instant wins: unauthorized, nothing sent', async () => {
+    const t = uid();
+    pending();
+    history.replaceState(null, '', `${testPage}?code=C-${t}&state=${state}`);
+    const handle = resumeFlow(hcss(t))!;
+    const [key, raw] = Object.entries(tickets())[0]!;
+    localStorage.setItem(key, JSON.stringify({ ...JSON.parse(raw), by: 'another-window' }));
+    const error = await handle.result.catch((e: unknown) => e);
+    expect(error).to.include({ status: 'unauthorized' });
+    expect(location.search).to.equal('');
+    expect(await exchanges(t)).to.have.length(0);
+  });
+});
+
+describe('tickets', () => {
+  const ticket = (until: number) => JSON.stringify({ at: until - 60_000, until });
+
+  it('one per kept item, times only (never the code); redeemed when sent; expired and foreign ones cleaned on the next write', async () => {
+    const t = uid();
+    const code = `hint-ticket-${t}`;
+    localStorage.setItem(`${TICKET_PREFIX}old`, ticket(Date.now() - 1));
+    localStorage.setItem(`${TICKET_PREFIX}junk`, 'not json');
+    localStorage.setItem(`${TICKET_PREFIX}live`, ticket(Date.now() + 60_000));
+    localStorage.setItem('partner-item', 'kept');
+    try {
+      const landed = Date.now();
+      history.replaceState(null, '', `${testPage}?code=${code}`);
+      const el = await fixture<OAuthConnect>(
+        html`<oauth-connect
+          provider="hint"
+          exchange-url=${exchangeUrl(t, '401-until-signed-in')}
+        ></oauth-connect>`,
+      );
+      await oneEvent(el, 'signin-required');
+      const id = (JSON.parse(sessionStorage.getItem(HELD)!) as { ticket: string }).ticket;
+      const found = tickets();
+      expect(Object.keys(found).sort()).to.deep.equal(
+        [`${TICKET_PREFIX}${id}`, `${TICKET_PREFIX}live`].sort(),
+      );
+      const held = JSON.parse(found[`${TICKET_PREFIX}${id}`]!) as Record<string, number>;
+      expect(Object.keys(held).sort()).to.deep.equal(['at', 'until']);
+      // it lives as long as the code may wait (10 minutes from when it landed), and a minute more
+      expect(held['until']! - landed).to.be.within(11 * 60_000 - 5000, 11 * 60_000 + 5000);
+      expect(Object.values({ ...localStorage }).join()).not.to.contain(code);
+      expect(localStorage.getItem('partner-item')).to.equal('kept');
+
+      await signIn(t);
+      expect((await el.resume())?.result['connected']).to.equal(true);
+      expect(Object.keys(tickets())).to.deep.equal([`${TICKET_PREFIX}live`]);
+    } finally {
+      localStorage.removeItem('partner-item');
+    }
+  });
+
+  it('a held code whose ticket expired and was cleaned is still reported expired, never sent', async () => {
+    const t = uid();
+    keepHeld({ provider: 'hint', code: `stale-${t}`, at: Date.now() - 20 * 60_000 });
+    keepOnce(window, 'oauth-connect:test-item', {}, Date.now()); // another write cleans it
+    expect(Object.keys(tickets())).to.have.length(1); // that write's own
+    const el = await fixture<OAuthConnect>(
+      html`<oauth-connect provider="hint" exchange-url=${exchangeUrl(t)}></oauth-connect>`,
+    );
+    const failed = await oneEvent(el, 'failed');
+    expect(failed.detail.status).to.equal('expired');
+    expect(sessionStorage.getItem(HELD)).to.equal(null);
+    expect(await exchanges(t)).to.have.length(0);
+  });
+
+  it('a copy of an item is spent once: the first take claims it, the next finds it spent', async () => {
+    keepOnce(window, 'oauth-connect:test-item', { n: 1 }, Date.now() + 60_000);
+    const copy = sessionStorage.getItem('oauth-connect:test-item')!;
+    const first = takeOnce(window, 'oauth-connect:test-item')!;
+    sessionStorage.setItem('oauth-connect:test-item', copy); // as a window's copy still has it
+    const second = takeOnce(window, 'oauth-connect:test-item')!;
+    expect([first.spent, second.spent]).to.deep.equal([false, true]);
+    expect(await second.redeem()).to.equal(false);
+    expect(await first.redeem()).to.equal(true);
+    expect(await first.redeem()).to.equal(false); // once
+    expect(tickets()).to.deep.equal({});
+    expect(sessionStorage.getItem('oauth-connect:test-item')).to.equal(null);
+  });
+});
+
+describe('storage blocked: fail closed', () => {
+  /** This window, except that its localStorage throws (and `location.assign` is only noted). */
+  function blockedWindow(href = location.href) {
+    const assigned: string[] = [];
+    const fakeLocation = { href, assign: (url: string) => assigned.push(String(url)) };
+    const win = new Proxy(window, {
+      get(target, key) {
+        if (key === 'localStorage') throw new DOMException('blocked', 'SecurityError');
+        if (key === 'location') return fakeLocation;
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    return { win, assigned };
+  }
+
+  it('a landing code that must wait for the sign-in: exchange_failed saying why, nothing held', async () => {
+    const t = uid();
+    const { win } = blockedWindow(`${location.origin}${testPage}?code=blocked-${t}`);
+    const handle = resumeFlow(
+      { provider: 'hint', exchangeUrl: exchangeUrl(t, '401-until-signed-in') },
+      { window: win },
+    )!;
+    const error = await handle.result.catch((e: unknown) => e);
+    expect(error).to.include({ status: 'exchange_failed', signinRequired: false });
+    expect((error as Error).message).to.contain('blocks the storage');
+    expect(sessionStorage.getItem(HELD)).to.equal(null);
+    expect(await exchanges(t)).to.have.length(1); // the first try, answered 401
+  });
+
+  it('a held code taken while localStorage is blocked: failed error, never sent', async () => {
+    const t = uid();
+    keepHeld({ provider: 'hint', code: `held-blocked-${t}`, at: Date.now() });
+    await signIn(t);
+    const { win } = blockedWindow();
+    const handle = resumeFlow(
+      { provider: 'hint', exchangeUrl: exchangeUrl(t, '401-until-signed-in') },
+      { window: win },
+    )!;
+    const error = await handle.result.catch((e: unknown) => e);
+    expect(error).to.include({ name: 'ConnectError', status: 'error' });
+    expect((error as Error).message).to.contain('nothing was sent');
+    expect(sessionStorage.getItem(HELD)).to.equal(null);
+    expect(await exchanges(t)).to.have.length(0);
+  });
+
+  it('a redirect flow cannot start: invalid_config, nothing kept, the page does not leave', async () => {
+    const { provider } = await origins();
+    const { win, assigned } = blockedWindow();
+    const before = Object.keys(tickets());
+    const handle = startFlow(
+      {
+        provider: 'hcss',
+        mode: 'redirect',
+        clientId: 'c',
+        authorizeUrl: `${provider}/authorize.html`,
+        redirectUri: `${location.origin}${testPage}`,
+        timeout: 3000,
+      },
+      { window: win },
+    );
+    const error = await handle.result.catch((e: unknown) => e);
+    expect(error).to.include({ status: 'invalid_config' });
+    expect((error as Error).message).to.contain('localStorage');
+    expect(assigned).to.deep.equal([]);
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+    expect(Object.keys(tickets())).to.deep.equal(before);
+  });
+});
