@@ -8,8 +8,10 @@ export type { ProviderName, ServerProviders } from './providers.js';
 export { toNodeListener } from './node.js';
 export { createServerFlow } from './server-flow.js';
 export type { ServerFlowOptions, SessionUser } from './server-flow.js';
-export { memoryStore, redisStore } from './store.js';
-export type { FlowStore, RedisSend } from './store.js';
+export { memoryStore, StoreFullError } from './store.js';
+export type { FlowStart, FlowStore, MemoryStoreOptions } from './store.js';
+export { redisStore } from './redis-store.js';
+export type { RedisSend, RedisStoreOptions } from './redis-store.js';
 export type { NodeRequest, NodeResponse } from './node.js';
 export type {
   GenericProvider,

@@ -20,6 +20,15 @@ export function delayOption(name: string, value: unknown, fallback: number): num
   return Math.min(value, MAX_DELAY_MS);
 }
 
+/** A count option: `fallback` when unset, else an integer ≥ 1; throws otherwise. */
+export function countOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw configError(`${name} must be an integer ≥ 1 (got ${JSON.stringify(value)}).`);
+  }
+  return value;
+}
+
 /** An absolute http(s) URL option (a provider endpoint); throws otherwise. */
 export function urlOption(name: string, value: unknown): void {
   let url: URL | undefined;

@@ -8,7 +8,9 @@
  * tabs cannot lose it.
  *
  * One handler, mounted at one path (your `url-endpoint`, and your registered `redirect_uri`):
- * - `POST { provider }` → `{ url, flow }`: a fresh `state` and PKCE pair, kept in the store;
+ * - `POST { provider }` → `{ url, flow }`: a fresh `state` and PKCE pair, kept in the store and
+ *   counted against the user (the user's oldest flow gives way past `maxPendingPerUser`; a full
+ *   store is 503 with `Retry-After`);
  * - `GET ?code&state` (or `?error&state`): the provider's redirect — taken once, refused otherwise;
  * - `POST { flow }` → the outcome, held up to `pollWindow` ms: `{ status: 'connected', result }`,
  *   `{ status: 'failed', failure, message, … }`, or `{ status: 'pending' }` (ask again);
@@ -21,7 +23,7 @@ import { randomToken } from '../core/random.js';
 import { createState, sameState } from '../core/state.js';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
 import { stored, type ExchangeHandlerOptions } from './handler.js';
-import { configError, delayOption, urlOption, userId } from './options.js';
+import { configError, countOption, delayOption, urlOption, userId } from './options.js';
 import type { Outbound } from './outbound.js';
 import {
   AUTHORIZE,
@@ -31,7 +33,7 @@ import {
   type ProviderName,
   type ServerProviders,
 } from './providers.js';
-import { memoryStore, type FlowStore } from './store.js';
+import { memoryStore, StoreFullError, type FlowStore } from './store.js';
 
 /** What `session(request)` answers: the signed-in user's stable id, or nothing. */
 export type SessionUser = string | number | null | undefined;
@@ -53,6 +55,14 @@ export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCr
    * refused (401); a numeric id counts as its decimal text.
    */
   readonly session: (request: Request) => SessionUser | Promise<SessionUser>;
+  /**
+   * Flows one user holds at most (pending, or finished until they expire); default 5, an integer
+   * ≥ 1. One more, and the user's oldest flow gives way: its redirect is then refused and its
+   * element told `expired`. A user who starts flows and finishes none replaces only their own, so
+   * cannot fill the store that everyone shares (OWASP API4:2023); the store's own cap
+   * (`memoryStore({ maxFlows })`: 10000 flows, about 20 MB, by default) bounds all users together.
+   */
+  readonly maxPendingPerUser?: number;
   /** Sees what went wrong inside (a `storeCredentials` that threw, a store that failed). */
   readonly onError?: ((error: unknown, request: Request) => void) | undefined;
   /**
@@ -73,6 +83,8 @@ interface Pending {
   readonly provider: ProviderName;
   readonly verifier?: string | undefined;
   readonly session: string;
+  /** Epoch ms the flow expires at: its result is kept until then. */
+  readonly deadline: number;
 }
 
 interface Owner {
@@ -108,6 +120,7 @@ export function createServerFlow(
     throw configError('generic.authorizeUrl is required for createServerFlow.');
   }
   const store = options.store ?? memoryStore();
+  const maxPerUser = countOption('maxPendingPerUser', options.maxPendingPerUser, 5);
   const timeout = delayOption('timeout', options.timeout, 300_000);
   const pollWindow = delayOption('pollWindow', options.pollWindow, 20_000);
   const out: Outbound = {
@@ -130,13 +143,27 @@ export function createServerFlow(
     if (!authorizeUrl) {
       throw new HttpError(500, 'server_error', `${provider} needs an authorizeUrl here.`);
     }
+    const session = await sessionOf(request);
     const state = createState();
     const flow = randomToken(32);
     const pkce = preset.pkce ? await createPkcePair() : undefined;
-    const session = await sessionOf(request);
-    const pending: Pending = { flow, provider, verifier: pkce?.codeVerifier, session };
-    await store.put(`pending:${state}`, JSON.stringify(pending), timeout);
-    await store.put(`owner:${flow}`, JSON.stringify({ state, session } satisfies Owner), timeout);
+    const pending: Pending = {
+      flow,
+      provider,
+      verifier: pkce?.codeVerifier,
+      session,
+      deadline: Date.now() + timeout,
+    };
+    await store.start({
+      user: session,
+      entries: {
+        [`pending:${state}`]: JSON.stringify(pending),
+        [`owner:${flow}`]: JSON.stringify({ state, session } satisfies Owner),
+      },
+      keys: [`pending:${state}`, `owner:${flow}`, `result:${flow}`],
+      ttlMs: timeout,
+      maxPerUser,
+    });
     const url = buildAuthorizeUrl({
       authorizeUrl,
       clientId: config.clientId,
@@ -158,7 +185,8 @@ export function createServerFlow(
       store.put(
         `result:${pending.flow}`,
         JSON.stringify({ session: pending.session, outcome } satisfies Outcome),
-        timeout,
+        // kept until the flow expires (a second more, for clocks that differ between instances)
+        Math.max(1000, pending.deadline - Date.now()),
       );
     const user = await userOf(request);
     if (!user || !sameState(pending.session, user)) {
@@ -267,6 +295,8 @@ export function createServerFlow(
       if (asStart.success) return await begin(request, asStart.data.provider);
       throw new HttpError(400, 'invalid_request', 'Send { provider } or { flow }.');
     } catch (error) {
+      if (error instanceof StoreFullError) return busy(error, timeout);
+      if (!(error instanceof HttpError)) options.onError?.(error, request);
       return errorResponse(
         error instanceof HttpError
           ? error
@@ -274,6 +304,24 @@ export function createServerFlow(
       );
     }
   };
+}
+
+/**
+ * The store holds its cap: 503, and `Retry-After` (seconds, RFC 9110 §10.2.3) until its oldest
+ * flow expires — at least 1, at most the flow timeout.
+ */
+function busy(error: StoreFullError, timeout: number): Response {
+  const ms = Number.isFinite(error.retryAfterMs) ? error.retryAfterMs : timeout;
+  const seconds = Math.min(Math.ceil(timeout / 1000), Math.max(1, Math.ceil(ms / 1000)));
+  const response = errorResponse(
+    new HttpError(
+      503,
+      'temporarily_unavailable',
+      `Too many connections are in progress; please try again in ${seconds} s.`,
+    ),
+  );
+  response.headers.set('retry-after', String(seconds));
+  return response;
 }
 
 /** The provider config with the redirect URI this handler registered (its own URL). */

@@ -1,16 +1,10 @@
 // The server-completed flow (`createServerFlow`): state kept and checked on the server, the code
 // redeemed at once, the result read once by the element's long-poll; memory and Redis stores.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createClient } from '@redis/client';
 import { createServerFlow, redisStore, toNodeListener } from '../../dist/server.js';
-import { mockProvider } from './support.mjs';
+import { mockProvider, startRedis } from './support.mjs';
 
 const REDIRECT = 'https://app.example/oauth/server';
 const ACCESS = 'at-SECRET';
@@ -305,54 +299,14 @@ describe('server-completed flow', () => {
 
 // ---- Redis: a real redis-server (Debian), started here on a free loopback port ----
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-
 describe('Redis store (real redis-server)', () => {
   let redis;
   let client;
-  let dir;
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'oauth-connect-redis-'));
-    const port = await freePort();
-    redis = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-      ],
-      { stdio: 'ignore' },
-    );
-    client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
-    for (let i = 0; ; i++) {
-      try {
-        await client.connect();
-        break;
-      } catch (error) {
-        if (i > 50) throw error;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    redis = await startRedis();
+    client = redis.client;
   });
-  after(async () => {
-    await client?.quit().catch(() => undefined);
-    redis?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => redis?.close());
 
   const store = () => redisStore((args) => client.sendCommand(args), `test-${Math.random()}:`);
 

@@ -1,5 +1,12 @@
-// Shared by the server tests: mock provider endpoints and a partner backend on node:http.
+// Shared by the server tests: mock provider endpoints and a partner backend on node:http, and a
+// real redis-server.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from '@redis/client';
 
 export async function listen(handler) {
   const server = http.createServer(handler);
@@ -29,4 +36,54 @@ export async function mockProvider(reply) {
     });
   });
   return { ...server, seen };
+}
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+
+/** A real redis-server (Debian's), on a free loopback port, and a node-redis client of it. */
+export async function startRedis() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'oauth-connect-redis-'));
+  const port = await freePort();
+  const redis = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
+  for (let i = 0; ; i++) {
+    try {
+      await client.connect();
+      break;
+    } catch (error) {
+      if (i > 50) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    client,
+    port,
+    async close() {
+      await client.quit().catch(() => undefined);
+      redis.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
