@@ -10,11 +10,16 @@
  * One handler, mounted at one path (your `url-endpoint`, and your registered `redirect_uri`):
  * - `POST { provider }` → `{ url, flow }`: a fresh `state` and PKCE pair, kept in the store and
  *   counted against the user (the user's oldest flow gives way past `maxPendingPerUser`; a full
- *   store is 503 with `Retry-After`);
- * - `GET ?code&state` (or `?error&state`): the provider's redirect — taken once, refused otherwise;
+ *   store is 503 with `Retry-After`), and the flow cookie (flow-cookie.ts) for this browser;
+ * - `GET ?code&state` (or `?error&state`): the provider's redirect — taken once, in the browser
+ *   that holds the flow's cookie; refused otherwise;
  * - `POST { flow }` → the outcome, held up to `pollWindow` ms: `{ status: 'connected', result }`,
  *   `{ status: 'failed', failure, message, … }`, or `{ status: 'pending' }` (ask again);
  * - `POST { flow, abandon: true }`: the element gave up (Cancel): a later redirect is refused.
+ *
+ * The user is checked on the element's own requests (start, poll, abandon): a flow is read only by
+ * the user who started it. The provider's redirect is bound to the browser instead, by the flow
+ * cookie: it works whatever `SameSite` the partner's session cookie has.
  */
 import { z } from 'zod';
 import { buildAuthorizeUrl } from '../core/authorize-url.js';
@@ -22,6 +27,14 @@ import { createPkcePair } from '../core/pkce.js';
 import { randomToken } from '../core/random.js';
 import { createState, sameState } from '../core/state.js';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
+import {
+  carriesFlowCookie,
+  clearFlowCookie,
+  COOKIE_NAME,
+  cookieSettings,
+  mintFlowCookie,
+  setFlowCookie,
+} from './flow-cookie.js';
 import { stored, type ExchangeHandlerOptions } from './handler.js';
 import { configError, countOption, delayOption, urlOption, userId } from './options.js';
 import type { Outbound } from './outbound.js';
@@ -46,15 +59,25 @@ export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCr
   /** Where flows wait: `memoryStore()` (default, one process) or `redisStore(…)` (several). */
   readonly store?: FlowStore;
   /**
-   * Who the signed-in user is, as a stable id — from your session cookie on the provider's redirect
-   * (a top-level navigation to your origin) and from whatever the element sends on its own
-   * requests (the same cookie, or an `exchangeHeaders` header where cookies are partitioned, in a
-   * cross-site iframe). Required: a flow started by one user is finished and read only by that
-   * user, so nobody can make a victim's browser finish a flow of theirs (login CSRF). A request
-   * without a user (undefined, null, an empty string, anything but a string or a number) is
-   * refused (401); a numeric id counts as its decimal text.
+   * Who the signed-in user is, as a stable id — from whatever the element sends on its own
+   * requests (start, result poll, abandon): your session cookie, whatever its `SameSite`, or an
+   * `exchangeHeaders` header where cookies are partitioned (a cross-site iframe). Required: a flow
+   * is started and read only by one user. A request without a user (undefined, null, an empty
+   * string, anything but a string or a number) is refused (401); a numeric id counts as its
+   * decimal text. The provider's redirect is not asked: the flow cookie binds it to the browser
+   * that started the flow (see `redirectBySession` for the exception).
    */
   readonly session: (request: Request) => SessionUser | Promise<SessionUser>;
+  /**
+   * Also accept a provider's redirect that lacks the flow's cookie when `session(request)` there
+   * names the user who started the flow; default false. For an element in a cross-site iframe:
+   * the flow cookie is third-party there (the browser refuses or partitions it), so its redirect
+   * can only be told by your session cookie — which must then not be `SameSite=Strict`. A function
+   * decides per flow, from the start request (e.g. true when your iframe's header names the user).
+   * Weaker than the cookie: a browser someone planted their own session in (a login CSRF at your
+   * sign-in) could then finish their flow with the victim's account at the provider.
+   */
+  readonly redirectBySession?: boolean | ((request: Request) => boolean | Promise<boolean>);
   /**
    * Flows one user holds at most (pending, or finished until they expire); default 5, an integer
    * ≥ 1. One more, and the user's oldest flow gives way: its redirect is then refused and its
@@ -78,25 +101,51 @@ export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCr
   readonly fetch?: ExchangeHandlerOptions['fetch'];
 }
 
-interface Pending {
-  readonly flow: string;
-  readonly provider: ProviderName;
-  readonly verifier?: string | undefined;
-  readonly session: string;
+/** A started flow, under its `state` until the provider's redirect takes it. */
+const pendingSchema = z.object({
+  flow: z.string(),
+  provider: z.enum(['generic', 'hcss', 'healthtap']),
+  verifier: z.string().optional(),
+  session: z.string(),
+  /** The flow cookie's name, and the SHA-256 of its value. */
+  cookie: z.string().regex(COOKIE_NAME),
+  binding: z.string(),
   /** Epoch ms the flow expires at: its result is kept until then. */
-  readonly deadline: number;
-}
+  deadline: z.number(),
+  /** `redirectBySession` for this flow. */
+  bySession: z.boolean(),
+});
+type Pending = z.infer<typeof pendingSchema>;
 
-interface Owner {
-  readonly state: string;
-  readonly session: string;
+/** A started flow, under its id: whose it is, and how to end it. */
+const ownerSchema = z.object({
+  state: z.string(),
+  session: z.string(),
+  cookie: z.string().regex(COOKIE_NAME),
+});
+type Owner = z.infer<typeof ownerSchema>;
+
+/** Parses an entry read back from the store (another instance may have written it). */
+function entry<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {
+  if (raw === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** A flow's outcome, kept for its owner until the flow expires (a dropped poll can ask again). */
-interface Outcome {
-  readonly session: string;
-  readonly outcome: Record<string, unknown>;
-}
+const outcomeSchema = z.object({ session: z.string(), outcome: z.record(z.string(), z.unknown()) });
+type Outcome = z.infer<typeof outcomeSchema>;
+
+/** The likely cause when the flow's own user comes back without its cookie, and the fix. */
+const NO_COOKIE =
+  'This sign-in came back without the cookie its start set: is the element in a cross-site ' +
+  'iframe, where the browser keeps that cookie apart? Then see redirectBySession on the server.';
 
 const start = z.object({ provider: z.enum(['generic', 'hcss', 'healthtap']) }).passthrough();
 const poll = z
@@ -121,7 +170,12 @@ export function createServerFlow(
   }
   const store = options.store ?? memoryStore();
   const maxPerUser = countOption('maxPendingPerUser', options.maxPendingPerUser, 5);
+  const bySession = options.redirectBySession ?? false;
+  if (typeof bySession !== 'boolean' && typeof bySession !== 'function') {
+    throw configError('redirectBySession must be true, false or a function of the request.');
+  }
   const timeout = delayOption('timeout', options.timeout, 300_000);
+  const cookies = cookieSettings(options.redirectUri, timeout);
   const pollWindow = delayOption('pollWindow', options.pollWindow, 20_000);
   const out: Outbound = {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
@@ -135,10 +189,10 @@ export function createServerFlow(
     return user;
   };
 
-  async function begin(request: Request, provider: ProviderName): Promise<Response> {
-    const config = options.providers[provider as 'generic' | 'hcss' | 'healthtap'];
+  async function begin(request: Request, provider: Pending['provider']): Promise<Response> {
+    const config = options.providers[provider];
     if (!config) throw notConfigured(provider);
-    const preset = AUTHORIZE[provider as keyof typeof AUTHORIZE];
+    const preset = AUTHORIZE[provider];
     const authorizeUrl = config.authorizeUrl ?? preset.url;
     if (!authorizeUrl) {
       throw new HttpError(500, 'server_error', `${provider} needs an authorizeUrl here.`);
@@ -147,18 +201,23 @@ export function createServerFlow(
     const state = createState();
     const flow = randomToken(32);
     const pkce = preset.pkce ? await createPkcePair() : undefined;
+    const cookie = await mintFlowCookie(cookies);
     const pending: Pending = {
       flow,
       provider,
       verifier: pkce?.codeVerifier,
       session,
+      cookie: cookie.name,
+      binding: cookie.hash,
       deadline: Date.now() + timeout,
+      bySession: typeof bySession === 'function' ? (await bySession(request)) === true : bySession,
     };
+    const owner: Owner = { state, session, cookie: cookie.name };
     await store.start({
       user: session,
       entries: {
         [`pending:${state}`]: JSON.stringify(pending),
-        [`owner:${flow}`]: JSON.stringify({ state, session } satisfies Owner),
+        [`owner:${flow}`]: JSON.stringify(owner),
       },
       keys: [`pending:${state}`, `owner:${flow}`, `result:${flow}`],
       ttlMs: timeout,
@@ -172,15 +231,21 @@ export function createServerFlow(
       state,
       codeChallenge: pkce?.codeChallenge,
     });
-    return json(200, { url, flow });
+    const response = json(200, { url, flow });
+    response.headers.append('set-cookie', setFlowCookie(cookies, cookie));
+    return response;
   }
 
-  /** The provider's redirect: the pending flow of this `state` is taken once, or refused. */
+  /**
+   * The provider's redirect: the pending flow of this `state` is taken once, in the browser that
+   * holds its cookie (or, where the flow allows it, `redirectBySession`, with its user's session),
+   * or refused. Its cookie is cleared either way.
+   */
   async function callback(request: Request, query: URLSearchParams): Promise<Response> {
     const state = query.get('state');
-    const raw = state ? await store.take(`pending:${state}`) : undefined;
-    if (!state || !raw) return page(400, 'This sign-in link is no longer valid.');
-    const pending = JSON.parse(raw) as Pending;
+    const pending = entry(pendingSchema, state ? await store.take(`pending:${state}`) : undefined);
+    if (!pending) return page(400, 'This sign-in link is no longer valid.');
+    const clear = clearFlowCookie(cookies, pending.cookie);
     const keep = (outcome: Record<string, unknown>) =>
       store.put(
         `result:${pending.flow}`,
@@ -188,12 +253,21 @@ export function createServerFlow(
         // kept until the flow expires (a second more, for clocks that differ between instances)
         Math.max(1000, pending.deadline - Date.now()),
       );
-    const user = await userOf(request);
-    if (!user || !sameState(pending.session, user)) {
-      // someone else's sign-in (a link an attacker made another user open): refused, and the
-      // flow's own element is told, so it does not wait out its timeout
-      await keep(failed('unauthorized', 'This sign-in was finished in another session.'));
-      return page(403, 'This sign-in belongs to another session.');
+    if (!(await carriesFlowCookie(request, pending.cookie, pending.binding))) {
+      const user = await userOf(request);
+      const sameUser = user !== undefined && sameState(pending.session, user);
+      if (!(pending.bySession && sameUser)) {
+        // another browser: a sign-in link someone made another person open (login CSRF),
+        // refused; the flow's own element is told, so it does not wait out its timeout
+        await keep(
+          failed(
+            'unauthorized',
+            sameUser ? NO_COOKIE : 'This sign-in was finished in another browser.',
+          ),
+        );
+        if (sameUser) options.onError?.(new Error(`oauth-connect/server: ${NO_COOKIE}`), request);
+        return page(403, 'This sign-in belongs to another browser.', clear);
+      }
     }
     const error = query.get('error');
     const code = query.get('code');
@@ -242,6 +316,7 @@ export function createServerFlow(
       outcome['status'] === 'connected'
         ? 'Connected. You can close this window.'
         : 'The connection did not complete. You can close this window.',
+      clear,
     );
   }
 
@@ -251,24 +326,24 @@ export function createServerFlow(
    */
   async function outcome(request: Request, flow: string, abandon: boolean): Promise<Response> {
     const user = await sessionOf(request);
-    const mine = (raw: string | undefined) => {
-      if (raw === undefined) return undefined;
-      const entry = JSON.parse(raw) as { session: string };
-      if (!sameState(entry.session, user)) {
+    const mine = <T extends { session: string }>(kept: T | undefined) => {
+      if (kept && !sameState(kept.session, user)) {
         throw new HttpError(403, 'access_denied', 'This flow belongs to another session.');
       }
-      return entry;
+      return kept;
     };
-    const owner = mine(await store.get(`owner:${flow}`)) as Owner | undefined;
+    const owner = mine(entry(ownerSchema, await store.get(`owner:${flow}`)));
     if (abandon) {
       if (owner) await store.delete(`pending:${owner.state}`);
       await store.delete(`owner:${flow}`);
       await store.delete(`result:${flow}`);
-      return json(200, { status: 'abandoned' });
+      const response = json(200, { status: 'abandoned' });
+      if (owner) response.headers.append('set-cookie', clearFlowCookie(cookies, owner.cookie));
+      return response;
     }
     const until = Date.now() + pollWindow;
     for (;;) {
-      const kept = mine(await store.get(`result:${flow}`)) as Outcome | undefined;
+      const kept = mine(entry(outcomeSchema, await store.get(`result:${flow}`)));
       if (kept) return json(200, kept.outcome);
       if (!owner) {
         return json(200, failed('expired', 'The connection took too long; please start again.'));
@@ -335,15 +410,14 @@ function failed(failure: string, message: string, error = failure): Record<strin
 }
 
 /** A tiny page: the outcome in words, and a script (allowed by its hash alone) that closes it. */
-function page(status: number, text: string): Response {
+function page(status: number, text: string, cookie?: string): Response {
   const html = `<!doctype html><meta charset="utf-8"><title>${text}</title><p>${text}</p><script>${CLOSE_SCRIPT}</script>`;
-  return new Response(html, {
-    status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy': `default-src 'none'; script-src '${CLOSE_SCRIPT_HASH}'`,
-    },
+  const headers = new Headers({
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': `default-src 'none'; script-src '${CLOSE_SCRIPT_HASH}'`,
   });
+  if (cookie) headers.append('set-cookie', cookie);
+  return new Response(html, { status, headers });
 }

@@ -46,25 +46,31 @@ const post = (handler, body, cookie = 'sid=alice') =>
       headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify(body),
     }),
-  ).then(async (r) => ({ status: r.status, body: await r.json() }));
+  ).then(async (r) => ({ status: r.status, body: await r.json(), headers: r.headers }));
 const redirectBack = (handler, query, cookie = 'sid=alice') =>
   handler(new Request(`${REDIRECT}?${new URLSearchParams(query)}`, { headers: { cookie } })).then(
     async (r) => ({ status: r.status, text: await r.text(), headers: r.headers }),
   );
 
-/** Starts a flow; returns its id and the state the provider would send back. */
-async function begin(handler, cookie) {
+/**
+ * Starts a flow; returns its id, the state the provider would send back, and `browser`: the
+ * cookies of the browser that started it (its session, and the flow cookie the start set).
+ */
+async function begin(handler, cookie = 'sid=alice') {
   const r = await post(handler, { provider: 'generic' }, cookie);
   assert.equal(r.status, 200);
   const url = new URL(r.body.url);
-  return { flow: r.body.flow, state: url.searchParams.get('state'), url };
+  const [flowCookie] = r.headers.getSetCookie();
+  assert.ok(flowCookie, 'the start sets the flow cookie');
+  const browser = [cookie, flowCookie.split(';')[0]].filter(Boolean).join('; ');
+  return { flow: r.body.flow, state: url.searchParams.get('state'), url, browser };
 }
 
 describe('server-completed flow', () => {
   it('start → the provider redirects to the server → the code is redeemed there → the element reads the result once', async () => {
     provider.seen.length = 0;
     const handler = flowHandler();
-    const { flow, state, url } = await begin(handler);
+    const { flow, state, url, browser } = await begin(handler);
     assert.equal(url.origin + url.pathname, 'https://id.example/authorize');
     assert.equal(url.searchParams.get('redirect_uri'), REDIRECT);
     assert.equal(url.searchParams.get('scope'), 'openid profile');
@@ -74,7 +80,7 @@ describe('server-completed flow', () => {
     assert.deepEqual((await post(handler, { flow })).body, { status: 'pending' });
 
     const waiting = post(handler, { flow }); // held open until the result arrives
-    const page = await redirectBack(handler, { code: 'C1', state });
+    const page = await redirectBack(handler, { code: 'C1', state }, browser);
     assert.equal(page.status, 200);
     assert.match(page.text, /window\.close\(\)/);
     assert.ok(!page.text.includes(ACCESS));
@@ -100,12 +106,15 @@ describe('server-completed flow', () => {
   it('a forged redirect (unknown state) or a replayed one is refused, and nothing is redeemed', async () => {
     provider.seen.length = 0;
     const handler = flowHandler();
-    const { flow, state } = await begin(handler);
-    assert.equal((await redirectBack(handler, { code: 'X', state: 'forged' })).status, 400);
-    assert.equal((await redirectBack(handler, { code: 'X' })).status, 400);
+    const { flow, state, browser } = await begin(handler);
+    assert.equal(
+      (await redirectBack(handler, { code: 'X', state: 'forged' }, browser)).status,
+      400,
+    );
+    assert.equal((await redirectBack(handler, { code: 'X' }, browser)).status, 400);
     assert.equal(provider.seen.length, 0);
-    assert.equal((await redirectBack(handler, { code: 'C2', state })).status, 200);
-    assert.equal((await redirectBack(handler, { code: 'C3', state })).status, 400); // replayed
+    assert.equal((await redirectBack(handler, { code: 'C2', state }, browser)).status, 200);
+    assert.equal((await redirectBack(handler, { code: 'C3', state }, browser)).status, 400); // replayed
     assert.equal(provider.seen.length, 1);
     assert.equal((await post(handler, { flow })).body.status, 'connected');
   });
@@ -113,7 +122,7 @@ describe('server-completed flow', () => {
   it('a denial at the provider → failed cancelled; a provider refusal → exchange_failed', async () => {
     const handler = flowHandler();
     const denied = await begin(handler);
-    await redirectBack(handler, { error: 'access_denied', state: denied.state });
+    await redirectBack(handler, { error: 'access_denied', state: denied.state }, denied.browser);
     const d = (await post(handler, { flow: denied.flow })).body;
     assert.equal(d.status, 'failed');
     assert.equal(d.failure, 'cancelled');
@@ -121,7 +130,7 @@ describe('server-completed flow', () => {
     reply = () => [400, { error: 'invalid_grant', error_description: 'Code expired' }];
     try {
       const refused = await begin(handler);
-      await redirectBack(handler, { code: 'old', state: refused.state });
+      await redirectBack(handler, { code: 'old', state: refused.state }, refused.browser);
       const r = (await post(handler, { flow: refused.flow })).body;
       assert.deepEqual(r, {
         status: 'failed',
@@ -147,7 +156,7 @@ describe('server-completed flow', () => {
     assert.equal((await post(handler, { flow }, 'sid=alice')).body.failure, 'unauthorized');
     const other = await begin(handler, 'sid=alice');
     assert.equal(
-      (await redirectBack(handler, { code: 'C', state: other.state }, 'sid=alice')).status,
+      (await redirectBack(handler, { code: 'C', state: other.state }, other.browser)).status,
       200,
     );
     assert.equal((await post(handler, { flow: other.flow }, 'sid=alice')).body.status, 'connected');
@@ -156,23 +165,23 @@ describe('server-completed flow', () => {
   it('abandoned by the element (Cancel): a later redirect is refused', async () => {
     provider.seen.length = 0;
     const handler = flowHandler();
-    const { flow, state } = await begin(handler);
+    const { flow, state, browser } = await begin(handler);
     assert.equal((await post(handler, { flow, abandon: true })).body.status, 'abandoned');
-    assert.equal((await redirectBack(handler, { code: 'C', state })).status, 400);
+    assert.equal((await redirectBack(handler, { code: 'C', state }, browser)).status, 400);
     assert.equal(provider.seen.length, 0);
   });
 
   it('entries expire with the flow', async () => {
     const handler = flowHandler({ timeout: 200 });
-    const { flow, state } = await begin(handler);
+    const { flow, state, browser } = await begin(handler);
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal((await redirectBack(handler, { code: 'C', state })).status, 400);
+    assert.equal((await redirectBack(handler, { code: 'C', state }, browser)).status, 400);
     assert.equal((await post(handler, { flow })).body.failure, 'expired');
   });
 
   it('a poll cut off by the network: the outcome is still there when the element asks again', async () => {
     const handler = flowHandler({ pollWindow: 2000 });
-    const { flow, state } = await begin(handler);
+    const { flow, state, browser } = await begin(handler);
     const cut = new AbortController();
     const dropped = handler(
       new Request(REDIRECT, {
@@ -184,7 +193,7 @@ describe('server-completed flow', () => {
     );
     cut.abort();
     await dropped.catch(() => undefined);
-    await redirectBack(handler, { code: 'CD', state });
+    await redirectBack(handler, { code: 'CD', state }, browser);
     assert.equal((await post(handler, { flow })).body.status, 'connected');
   });
 
@@ -202,7 +211,7 @@ describe('server-completed flow', () => {
     // alice's outcome is hers: mallory can neither read nor abandon it
     const mine = await begin(handler, 'sid=alice');
     assert.equal(
-      (await redirectBack(handler, { code: 'C', state: mine.state }, 'sid=alice')).status,
+      (await redirectBack(handler, { code: 'C', state: mine.state }, mine.browser)).status,
       200,
     );
     assert.equal((await post(handler, { flow: mine.flow }, 'sid=mallory')).status, 403);
@@ -336,9 +345,9 @@ describe('Redis store (real redis-server)', () => {
     const shared = store();
     const a = flowHandler({ store: shared });
     const b = flowHandler({ store: shared });
-    const { flow, state } = await begin(a);
+    const { flow, state, browser } = await begin(a);
     const reading = Promise.all([post(a, { flow }), post(b, { flow })]);
-    assert.equal((await redirectBack(b, { code: 'CR', state })).status, 200);
+    assert.equal((await redirectBack(b, { code: 'CR', state }, browser)).status, 200);
     const results = await reading;
     for (const r of results) {
       assert.deepEqual(r.body, {
@@ -346,15 +355,15 @@ describe('Redis store (real redis-server)', () => {
         result: { connected: true, tokenSeen: true },
       });
     }
-    assert.equal((await redirectBack(a, { code: 'CR', state })).status, 400); // the state is spent
+    assert.equal((await redirectBack(a, { code: 'CR', state }, browser)).status, 400); // the state is spent
     assert.equal(provider.seen.length, 1);
   });
 
   it('a flow store entry expires in Redis with the flow', async () => {
     const shared = store();
     const a = flowHandler({ store: shared, timeout: 200 });
-    const { state } = await begin(a);
+    const { state, browser } = await begin(a);
     await new Promise((r) => setTimeout(r, 350));
-    assert.equal((await redirectBack(a, { code: 'C', state })).status, 400);
+    assert.equal((await redirectBack(a, { code: 'C', state }, browser)).status, 400);
   });
 });

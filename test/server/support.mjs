@@ -1,5 +1,5 @@
-// Shared by the server tests: mock provider endpoints and a partner backend on node:http, and a
-// real redis-server.
+// Shared by the server tests: mock provider endpoints and a partner backend on node:http, a real
+// redis-server, and a browser's cookie jar.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -85,5 +85,69 @@ export async function startRedis() {
       redis.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A browser's cookie jar for one site, as far as these tests need one (RFC 6265bis): `Path`,
+ * `Max-Age`, `SameSite`. `site: 'same'` is a request of the app's own page (its fetches): every
+ * cookie goes. `site: 'cross'` is a navigation from another site, such as the provider's redirect
+ * back: `Lax` and `None` cookies go on a top-level GET, `Strict` ones never.
+ */
+export function browser() {
+  const jar = new Map(); // name → { value, path, sameSite }
+  const keep = (line) => {
+    const [pair, ...attributes] = line.split(';').map((part) => part.trim());
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at);
+    const cookie = { value: pair.slice(at + 1), path: '/', sameSite: 'lax' };
+    let maxAge;
+    for (const attribute of attributes) {
+      const [key, value = ''] = attribute.split('=');
+      if (/^path$/i.test(key)) cookie.path = value;
+      if (/^samesite$/i.test(key)) cookie.sameSite = value.toLowerCase();
+      if (/^max-age$/i.test(key)) maxAge = Number(value);
+    }
+    if (maxAge !== undefined && maxAge <= 0) jar.delete(name);
+    else jar.set(name, cookie);
+  };
+  const pathMatch = (path, cookiePath) =>
+    path === cookiePath ||
+    (path.startsWith(cookiePath) && (cookiePath.endsWith('/') || path[cookiePath.length] === '/'));
+  const cookieHeader = (url, site, method) =>
+    [...jar]
+      .filter(([, c]) => pathMatch(url.pathname, c.path))
+      .filter(
+        ([, c]) =>
+          site === 'same' || c.sameSite === 'none' || (c.sameSite === 'lax' && method === 'GET'),
+      )
+      .map(([name, c]) => `${name}=${c.value}`)
+      .join('; ');
+  async function request(url, { method = 'GET', json, site = 'same' } = {}) {
+    const sent = cookieHeader(new URL(url), site, method);
+    const headers = {};
+    if (sent) headers.cookie = sent;
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(url, {
+      method,
+      headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
+      redirect: 'manual',
+    });
+    for (const line of response.headers.getSetCookie()) keep(line);
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, sent };
+  }
+  return {
+    jar,
+    /** A cookie the site set earlier (the partner's session cookie, at sign-in). */
+    setCookie: keep,
+    /** A fetch of the app's page (same-site), with a JSON body; answers the parsed JSON. */
+    post: async (url, json) => {
+      const r = await request(url, { method: 'POST', json });
+      return { ...r, body: JSON.parse(r.text) };
+    },
+    /** A top-level navigation: from another site (the provider's redirect), unless `site`. */
+    navigate: (url, site = 'cross') => request(url, { site }),
   };
 }
