@@ -42,6 +42,29 @@ export function urlOption(name: string, value: unknown): void {
   }
 }
 
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * An issuer identifier option (RFC 8414 §2, RFC 9207 §2): an absolute https URL — http only on a
+ * loopback host (development) — with no query or fragment; throws otherwise.
+ */
+export function issuerOption(name: string, value: unknown): void {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const scheme =
+    url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK.includes(url.hostname));
+  if (!url || !scheme || /[?#]/.test(value as string)) {
+    throw configError(
+      `${name} must be an absolute https URL (http only on localhost, 127.0.0.1 or [::1]), ` +
+        `without query or fragment (got ${JSON.stringify(value)}).`,
+    );
+  }
+}
+
 /**
  * Who is signed in, as `session(request)` answered: a non-empty string, or a number (a numeric
  * user id, compared as its decimal text); anything else is nobody.

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { HttpError } from './errors.js';
-import { configError, urlOption } from './options.js';
+import { configError, issuerOption, urlOption } from './options.js';
 import { basicAuth, callProvider, type Outbound } from './outbound.js';
 import { jwtClaims, tokenResponseSchema, type TokenResponse } from './tokens.js';
 
@@ -41,6 +41,24 @@ export interface GenericProvider {
   readonly authorizeUrl?: string | undefined;
   /** Space-separated scopes, for the server-completed flow. */
   readonly scope?: string | undefined;
+  /**
+   * The authorization server's issuer identifier (RFC 8414 `issuer`), for the mix-up defence of
+   * the server-completed flow ([RFC 9207](https://www.rfc-editor.org/rfc/rfc9207),
+   * [RFC 9700 §4.4](https://www.rfc-editor.org/rfc/rfc9700#section-4.4)): an authorization
+   * response that carries `iss` must carry this one, or the flow fails `unauthorized` and the code
+   * is not redeemed. An absolute https URL (http only on localhost, 127.0.0.1 or [::1]), without
+   * query or fragment; checked when the handler is made. HCSS derives it from `authorizeUrl`
+   * (IdentityServer: the URL minus `/connect/authorize`, `https://api.hcssapps.com/identity` by
+   * default); set it where yours is elsewhere.
+   */
+  readonly issuer?: string | undefined;
+  /**
+   * The provider always sends `iss` (its metadata says
+   * `authorization_response_iss_parameter_supported`): an answer without one then fails
+   * `unauthorized` too. Needs an issuer (`issuer`, or HCSS's derived one). Default false: a
+   * missing `iss` is accepted.
+   */
+  readonly requireIss?: boolean | undefined;
 }
 
 /** HCSS identity: the documented token URL, form-encoded, PKCE; keeps the `CompanyId` claim. */
@@ -58,6 +76,10 @@ export interface HealthtapProvider {
   readonly tokenUrl?: string | undefined;
   readonly authorizeUrl?: string | undefined;
   readonly scope?: string | undefined;
+  /** As on {@link GenericProvider.issuer}: none is known for HealthTap. */
+  readonly issuer?: string | undefined;
+  /** As on {@link GenericProvider.requireIss}. */
+  readonly requireIss?: boolean | undefined;
 }
 
 /** Hint InstantOn: `POST /api/oauth/tokens` with the partner's API key. */
@@ -73,11 +95,22 @@ const DEFAULT_URLS = {
   hint: 'https://api.hint.com',
 } as const;
 
-/** The authorize endpoints the server-completed flow sends users to, and whether PKCE is used. */
+/**
+ * The authorize endpoints the server-completed flow sends users to, whether PKCE is used, and
+ * how the issuer follows from the authorize URL (IdentityServer: its URL minus this suffix).
+ */
 export const AUTHORIZE = {
-  hcss: { url: 'https://api.hcssapps.com/identity/connect/authorize', pkce: true },
-  healthtap: { url: 'https://developers.healthtap.com/oauth/authorize', pkce: false },
-  generic: { url: undefined, pkce: true },
+  hcss: {
+    url: 'https://api.hcssapps.com/identity/connect/authorize',
+    pkce: true,
+    issuerSuffix: '/connect/authorize',
+  },
+  healthtap: {
+    url: 'https://developers.healthtap.com/oauth/authorize',
+    pkce: false,
+    issuerSuffix: undefined,
+  },
+  generic: { url: undefined, pkce: true, issuerSuffix: undefined },
 } as const;
 
 /**
@@ -131,6 +164,10 @@ export function checkProviders(providers: ServerProviders): void {
     }
     if (config.tokenUrl !== undefined) urlOption(`${name}.tokenUrl`, config.tokenUrl);
     if (config.authorizeUrl !== undefined) urlOption(`${name}.authorizeUrl`, config.authorizeUrl);
+    if (config.issuer !== undefined) issuerOption(`${name}.issuer`, config.issuer);
+    if (config.requireIss !== undefined && typeof config.requireIss !== 'boolean') {
+      fail(`${name}.requireIss must be true or false.`);
+    }
   }
   if (providers.generic && !providers.generic.tokenUrl) fail('generic.tokenUrl is required.');
   if (providers.hint?.baseUrl !== undefined) urlOption('hint.baseUrl', providers.hint.baseUrl);

@@ -12,7 +12,7 @@
  *   counted against the user (the user's oldest flow gives way past `maxPendingPerUser`; a full
  *   store is 503 with `Retry-After`), and the flow cookie (flow-cookie.ts) for this browser;
  * - `GET ?code&state` (or `?error&state`): the provider's redirect — taken once, in the browser
- *   that holds the flow's cookie; refused otherwise;
+ *   that holds the flow's cookie, with the provider's `iss` if it sends one; refused otherwise;
  * - `POST { flow }` → the outcome, held up to `pollWindow` ms: `{ status: 'connected', result }`,
  *   `{ status: 'failed', failure, message, … }`, or `{ status: 'pending' }` (ask again);
  * - `POST { flow, abandon: true }`: the element gave up (Cancel): a later redirect is refused.
@@ -36,6 +36,7 @@ import {
   setFlowCookie,
 } from './flow-cookie.js';
 import { stored, type ExchangeHandlerOptions } from './handler.js';
+import { expectedIssuer, issuerRefusal, type IssuerCheck } from './issuer.js';
 import { configError, countOption, delayOption, urlOption, userId } from './options.js';
 import type { Outbound } from './outbound.js';
 import {
@@ -142,6 +143,8 @@ function entry<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined 
 const outcomeSchema = z.object({ session: z.string(), outcome: z.record(z.string(), z.unknown()) });
 type Outcome = z.infer<typeof outcomeSchema>;
 
+const NO_ISSUER: IssuerCheck = { issuer: undefined, required: false };
+
 /** The likely cause when the flow's own user comes back without its cookie, and the fix. */
 const NO_COOKIE =
   'This sign-in came back without the cookie its start set: is the element in a cross-site ' +
@@ -170,6 +173,11 @@ export function createServerFlow(
   }
   const store = options.store ?? memoryStore();
   const maxPerUser = countOption('maxPendingPerUser', options.maxPendingPerUser, 5);
+  const issuers = new Map<ProviderName, IssuerCheck>();
+  for (const name of ['generic', 'hcss', 'healthtap'] as const) {
+    const config = options.providers[name];
+    if (config) issuers.set(name, expectedIssuer(name, config));
+  }
   const bySession = options.redirectBySession ?? false;
   if (typeof bySession !== 'boolean' && typeof bySession !== 'function') {
     throw configError('redirectBySession must be true, false or a function of the request.');
@@ -268,6 +276,12 @@ export function createServerFlow(
         if (sameUser) options.onError?.(new Error(`oauth-connect/server: ${NO_COOKIE}`), request);
         return page(403, 'This sign-in belongs to another browser.', clear);
       }
+    }
+    const refusal = issuerRefusal(issuers.get(pending.provider) ?? NO_ISSUER, query);
+    if (refusal) {
+      // a mix-up (RFC 9207): the code is not sent anywhere
+      await keep(failed('unauthorized', refusal));
+      return page(400, 'The connection did not complete. You can close this window.', clear);
     }
     const error = query.get('error');
     const code = query.get('code');
