@@ -109,12 +109,14 @@ const percentile = (values, p) => {
 export async function measureLatency(root, { runs = 100, warmup = 5, flows = 1000 } = {}) {
   const bundle = await partnerBundle(root);
   const { app, close } = await servers(bundle, root);
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  let browser;
   try {
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 60_000,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     const page = await browser.newPage();
     await page.goto(`${app}/app.html`);
     await page.waitForFunction(() => customElements.get('oauth-connect'));
@@ -162,7 +164,10 @@ export async function measureLatency(root, { runs = 100, warmup = 5, flows = 100
     });
     return { stats, runs, leaks: left, flows };
   } finally {
-    await browser.close();
-    await close();
+    try {
+      await browser?.close();
+    } finally {
+      await close();
+    }
   }
 }
