@@ -14,7 +14,9 @@ export interface Presence {
  * closed the sign-in window or walked away from it; headless browsers never move focus.
  */
 export function watchPresence(win: Window, signal: AbortSignal): Presence {
-  let away = false;
+  // The watch starts with the flow's runner, which may load after the click: a blur the popup's
+  // opening caused may have come and gone already (then this page has no focus now).
+  let away = !hasFocus(win);
   let backAt = 0;
   const leave = () => {
     away = true;
@@ -34,4 +36,12 @@ export function watchPresence(win: Window, signal: AbortSignal): Presence {
     signal,
   );
   return { backSince: () => backAt, away: () => away };
+}
+
+function hasFocus(win: Window): boolean {
+  try {
+    return win.document.hasFocus();
+  } catch {
+    return true; // no sign either way
+  }
 }

@@ -4,6 +4,7 @@
 // the chunk is still loading, in the click's own task, or with a signal aborted before the click.
 import { expect } from '@open-wc/testing';
 import type { ConnectOptions, OAuthConnect } from '../../src/index.js';
+import { OFFER_AFTER_MS } from '../../src/flow/popup-flow.js';
 import {
   exchanges,
   exchangeUrl,
@@ -12,6 +13,7 @@ import {
   outcome,
   uid,
   until,
+  userReturns,
 } from '../support/helpers.js';
 
 type Lib = typeof import('../../src/index.js');
@@ -172,5 +174,32 @@ describe('when a flow ends before its engine has loaded', () => {
     expect(r.ok).to.equal(false);
     if (!r.ok) expect(r.error.status).to.equal('invalid_config');
     await until(() => app.opened.every(gone), 3000, 'the blank window closed');
+  });
+
+  it('the page left for the sign-in window before the runner loaded: no offer while it is in front', async function () {
+    this.timeout(30000);
+    const app = await splitApp();
+    const { provider } = await origins();
+    const phases: string[] = [];
+    const c = new app.win.AbortController();
+    const handle = app.win.lib.startFlow(
+      await hcss(uid(), {
+        // COOP on the first provider page: the handle reads closed at once
+        authorizeUrl: `${provider}/coop/authorize.html?scenario=stay`,
+      }),
+      { onPhase: (p) => phases.push(p), signal: c.signal },
+    );
+    // the popup took the focus (its blur came and went) while the runner chunk was loading
+    Object.defineProperty(app.win.document, 'hasFocus', { configurable: true, value: () => false });
+    await app.release();
+    await until(() => phases.includes('waiting'), 5000, 'sent to the provider');
+    await until(() => app.opened[0]!.closed, 5000, 'the handle read closed (COOP)');
+    await new Promise((r) => setTimeout(r, OFFER_AFTER_MS + 500));
+    expect(phases, 'no offer behind the sign-in window').not.to.include('severed');
+    userReturns(app.win); // the user comes back to the page
+    await until(() => phases.includes('severed'), 3000, 'the offer on the return');
+    c.abort();
+    const r = await outcome(handle.result);
+    expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
   });
 });
