@@ -17,7 +17,11 @@ const signIn = (t: string) => fetch(`/api/signin?t=${t}`);
 
 let opened: Window[] = [];
 let channel: ReturnType<typeof reports>;
-beforeEach(() => (channel = reports('test-copy-window')));
+beforeEach(() => {
+  channel = reports('test-copy-window');
+  // tickets other test files left (their flows' items, in this origin's localStorage)
+  for (const key of Object.keys(tickets())) localStorage.removeItem(key);
+});
 afterEach(() => {
   for (const win of opened) win.close();
   opened = [];
