@@ -32,19 +32,14 @@ const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
  * the schemas) cannot be judged per module. A listed module that no longer exists is reported.
  */
 export const NOT_IN_A_POPUP_FLOW = {
-  'redirect mode': ['src/flow/redirect.ts', 'src/flow/autostart.ts'],
+  'redirect mode': ['src/flow/modes/redirect.ts'],
   // an answer in the page's own URL: a redirect return or a landing code
   'redirect / landing return': ['src/flow/url-answer.ts'],
-  'landing mode': ['src/flow/landing.ts', 'src/flow/held-code.ts'],
+  'landing mode': ['src/flow/modes/landing.ts'],
   // the spend-once items of a tab: the held landing code and the pending redirect flow
   'redirect / landing storage': ['src/flow/storage.ts'],
-  'server mode': ['src/core/server-result.ts'],
-  'connection health': [
-    'src/health-view.ts',
-    'src/flow/health-controller.ts',
-    'src/flow/health.ts',
-    'src/core/health.ts',
-  ],
+  'server mode': ['src/flow/modes/server.ts', 'src/core/server-result.ts'],
+  'connection health': ['src/health-view.ts', 'src/flow/health.ts', 'src/core/health.ts'],
 };
 
 /** The partner's build: `entries` (name → source) bundled into `outdir`, with external maps. */

@@ -3,8 +3,8 @@
  * flows from their own buttons. Importing it defines nothing and touches no DOM, so it also imports
  * in Node and in edge / worker runtimes (where `connect()` rejects with `invalid_config`).
  */
-export { connect, preloadFlow, resumeFlow, startFlow } from './flow/start-flow.js';
-export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './flow/start-flow.js';
+export { connect, preloadFlow, resumeFlow, startFlow } from './flow/api.js';
+export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './flow/api.js';
 export type { ConnectOptions } from './core/config.js';
 export { ConnectError, FAILURE_STATUSES, isConnectError } from './errors.js';
 export type { FailureStatus } from './errors.js';

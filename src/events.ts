@@ -1,6 +1,6 @@
 import type { FailureStatus } from './core/errors.js';
 import type { ProviderId } from './core/providers/types.js';
-import type { ConnectResult } from './flow/start-flow.js';
+import type { ConnectResult } from './flow/api.js';
 
 /** `connected` detail: the backend's JSON, or the completion itself without an exchange-url. */
 export type ConnectedDetail = ConnectResult;

@@ -1,6 +1,6 @@
 /**
  * The connection-health part of `<oauth-connect>`, a chunk loaded only by an element with a
- * `status-url` (the first load stays as it was): the controller (flow/health-controller.ts) and
+ * `status-url` (the first load stays as it was): the controller (flow/health.ts) and
  * what the element renders of it. Rendering only: what to fetch, validate and show is decided in
  * the flow and core layers.
  */
@@ -10,7 +10,7 @@ import {
   HealthController,
   type HealthOptions,
   type HealthState,
-} from './flow/health-controller.js';
+} from './flow/health.js';
 import type { ProviderId } from './core/providers/types.js';
 
 /** What the view needs of the element. */

@@ -7,7 +7,7 @@ export { OAuthConnect };
 export { connect, preloadFlow, resumeFlow, startFlow } from './connect.js';
 export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './connect.js';
 export type { ConnectOptions } from './core/config.js';
-export type { HealthState } from './flow/health-controller.js';
+export type { HealthState } from './flow/health.js';
 export { ConnectError, FAILURE_STATUSES, isConnectError } from './connect.js';
 export type { FailureStatus } from './connect.js';
 export {

@@ -5,7 +5,7 @@ import type { Mode, ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
 import { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
 import { FlowController } from './flow/flow-controller.js';
-import type { HealthState } from './flow/health-controller.js';
+import type { HealthState } from './flow/health.js';
 import type { HealthView } from './health-view.js';
 import { styles } from './oauth-connect.styles.js';
 

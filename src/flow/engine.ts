@@ -1,40 +1,27 @@
 /**
- * The engine chunk, loaded with `import()` after the click opened what it must: runs a flow with
- * the runner of its mode, or finishes an answer found in this page's URL.
+ * One flow inside one scope: start (or resume) → answer → exchange → outcome, whatever the mode.
+ * Shared by every runner chunk (each imports it); the mode's own part is its runner (modes/).
  */
-import type { Completion } from '../core/completion.js';
 import { untilAborted } from '../core/abort.js';
+import type { Completion } from '../core/completion.js';
 import type { ConnectOptions, ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
-import { backendStatus, exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
-import { HELD_CODE_MAX_AGE_MS } from '../core/protocol.js';
-import type { Mode } from '../core/providers/types.js';
+import { exchangeBody, postExchange, type FetchLike } from '../core/exchange.js';
 import { prepareRequest } from '../core/request.js';
-import { heldCodeSchema } from '../core/schemas.js';
-import { holdCode } from './held-code.js';
-import { landingRunner } from './landing.js';
-import { after, listen, onAbort } from './lifetime.js';
-import { popupRunner } from './popup-runner.js';
-import { redirectRunner } from './redirect.js';
-import type { FlowRun, Gesture, Runner } from './runner.js';
-import type { ConnectResult, FlowContext, FlowHandle } from './start-flow.js';
-import type { TakenItem } from './storage.js';
-import type { UrlAnswer } from './url-answer.js';
-
-export { prepareAhead, takeReady } from './ready.js';
-export { claimAutostart } from './autostart.js';
-
-/** One runner per mode. */
-const runners: Readonly<Record<Mode, Runner>> = {
-  popup: popupRunner,
-  polling: popupRunner,
-  redirect: redirectRunner,
-  landing: landingRunner,
-  server: popupRunner,
-};
+import type {
+  ConnectResult,
+  FlowContext,
+  FlowHandle,
+  FlowRun,
+  Found,
+  Gesture,
+  Runner,
+} from './types.js';
+import { after, listen, onAbort } from './window/lifetime.js';
 
 /** Runs a flow whose options were checked, and whose popup (if any) opened, in the click. */
 export function runFlow(
+  runner: Runner,
   config: ResolvedConfig,
   options: ConnectOptions,
   context: FlowContext,
@@ -42,85 +29,39 @@ export function runFlow(
   gesture: Gesture,
 ): FlowHandle {
   const run = flowRun(config, options, context, win, gesture.at + config.timeout);
-  const started = runners[config.mode].start(run, gesture);
+  const started = runner.start(run, gesture);
   return {
     provider: config.provider,
-    result: run.settle(started.completion.then((completion) => finish(run, completion))),
+    result: run.settle(started.completion.then((completion) => finish(runner, run, completion))),
     reopen: () => started.reopen?.() ?? false,
   };
 }
 
-/** Finishes an answer an element took from this page's URL (url-answer.ts) at `at`. */
-export function finishAnswer(
+/**
+ * Finishes what this page held for an element (api.ts `resumeFlow`): an answer taken from its URL
+ * at `at`, or a held code, judged by the runner that resumes it; redeemed (a copy of this tab's
+ * storage in another window may have spent it) before anything is sent.
+ */
+export function resumeFlow(
+  runner: Runner,
   config: ResolvedConfig,
   options: ConnectOptions,
   context: FlowContext,
   win: Window,
-  answer: UrlAnswer,
+  found: Found,
   at: number,
 ): FlowHandle {
-  const taken = runners[config.mode].judge(answer, config, at);
+  const taken = runner.resume
+    ? runner.resume(found, config, at)
+    : { outcome: new ConnectError('error', 'Nothing here can be finished.') };
   const run = flowRun(config, options, context, win, taken.deadline ?? at + config.timeout);
   const { outcome, returnTo } = taken;
   const result =
     outcome instanceof ConnectError
       ? Promise.reject(outcome)
-      : redeemed(answer)
-          .then(() => finish(run, outcome, at))
+      : (taken.redeem?.() ?? Promise.resolve())
+          .then(() => finish(runner, run, outcome, taken.at ?? at))
           .then((done) => (returnTo ? { ...done, returnTo } : done));
-  return { provider: config.provider, result: run.settle(result), reopen: () => false };
-}
-
-/**
- * A redirect return's pending flow is redeemed (storage.ts) before anything is sent: one that a
- * window with a copy of this tab's storage spent meanwhile is as good as missing (`unauthorized`).
- */
-async function redeemed(answer: UrlAnswer): Promise<void> {
-  if (answer.redeem && !(await answer.redeem())) {
-    throw new ConnectError(
-      'unauthorized',
-      'This connection was already finished in another window.',
-    );
-  }
-}
-
-/**
- * Landing mode: sends the code this tab held while the user signed in (held-code.ts; already
- * taken out of storage, so nothing else here sends it meanwhile), once its ticket is redeemed: a
- * window with a copy of this tab's storage that redeemed it in the same instant sent it, and this
- * flow ends `cancelled`, sending nothing. One older than HELD_CODE_MAX_AGE_MS from when it landed
- * is `expired`, and never sent.
- */
-export function finishHeld(
-  config: ResolvedConfig,
-  options: ConnectOptions,
-  context: FlowContext,
-  win: Window,
-  taken: TakenItem | undefined,
-): FlowHandle {
-  const run = flowRun(config, options, context, win, Date.now() + config.timeout);
-  const parsed = heldCodeSchema.safeParse(taken?.value);
-  const held = parsed.success && parsed.data.provider === config.provider ? parsed.data : undefined;
-  const { label } = config.preset;
-  const result =
-    !taken || !held
-      ? Promise.reject(new ConnectError('error', 'The held authorization code cannot be read.'))
-      : Date.now() - held.at > HELD_CODE_MAX_AGE_MS
-        ? Promise.reject(
-            new ConnectError(
-              'expired',
-              `The ${label} activation waited too long for the sign-in; start it again from ${label}.`,
-            ),
-          )
-        : taken.redeem().then((mine) => {
-            if (!mine) {
-              throw new ConnectError(
-                'cancelled',
-                `The ${label} activation was completed in another window.`,
-              );
-            }
-            return finish(run, { code: held.code }, held.at);
-          });
   return { provider: config.provider, result: run.settle(result), reopen: () => false };
 }
 
@@ -191,14 +132,14 @@ function flowRun(
 }
 
 /**
- * Hands the completion to the partner backend (`exchange-url`), within the flow's deadline. In
- * landing mode a 401 means the user is not signed in to the partner app yet: the code (landed at
- * `landedAt`) is held in this tab for the sign-in, and the flow ends `signinRequired`.
+ * Hands the completion to the partner backend (`exchange-url`), within the flow's deadline; a
+ * refusal is the runner's to make more of (landing: a 401 holds the code for the sign-in).
  */
 async function finish(
+  runner: Runner,
   run: ScopedRun,
   completion: Completion,
-  landedAt = Date.now(),
+  at = Date.now(),
 ): Promise<ConnectResult> {
   const { config } = run;
   // server-completed: the partner server redeemed the code already; this is its answer
@@ -216,26 +157,6 @@ async function finish(
     });
     return { provider: config.provider, result };
   } catch (error) {
-    if (
-      config.mode === 'landing' &&
-      'code' in completion &&
-      backendStatus(error) === 401 &&
-      !run.signal.aborted &&
-      Date.now() - landedAt <= HELD_CODE_MAX_AGE_MS
-    ) {
-      const { label } = config.preset;
-      if (!holdCode(run.window, config.provider, completion.code, landedAt)) {
-        throw new ConnectError(
-          'exchange_failed',
-          `Sign in, then start the ${label} activation again: this browser blocks the storage that would keep the code during the sign-in.`,
-          { cause: error },
-        );
-      }
-      throw new ConnectError('exchange_failed', `Sign in to finish connecting ${label}.`, {
-        cause: error,
-        signinRequired: true,
-      });
-    }
-    throw error;
+    throw (!run.signal.aborted && runner.refused?.(run, completion, error, at)) || error;
   }
 }

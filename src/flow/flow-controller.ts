@@ -1,8 +1,9 @@
 import { modeOf, OPTION_KEYS, type ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
 import { providers } from '../core/providers/index.js';
-import type { ConnectResult, FlowHandle, FlowPhase } from './start-flow.js';
-import { autostartFlow, preloadFlow, resumeFlow, startFlow } from './start-flow.js';
+import type { ConnectResult, FlowHandle, FlowPhase } from './types.js';
+import { autostartFlow, preloadFlow, resumeFlow, startFlow } from './api.js';
+import { MODE_TABLE } from './modes/index.js';
 
 /** The element's view of a flow. */
 export type ControllerState =
@@ -90,7 +91,7 @@ export class FlowController {
     const label = providers[this.host.provider ?? 'generic']?.label ?? 'account';
     return {
       busy: state.kind === 'running',
-      clickable: modeOf(this.host) !== 'landing',
+      clickable: MODE_TABLE[modeOf(this.host) ?? 'popup']?.clickable ?? true,
       severed: state.kind === 'running' && state.phase === 'severed',
       signin: state.kind === 'signin-required',
       connected: state.kind === 'connected',
@@ -131,7 +132,7 @@ export class FlowController {
 
   /**
    * `autostart` (set, and not disabled): starts the flow without a click, once per tab
-   * (flow/autostart.ts).
+   * (modes/redirect.ts).
    */
   autostart(): void {
     const { host } = this;

@@ -8,7 +8,7 @@
 import type { ResolvedConfig } from '../core/config.js';
 import { randomToken } from '../core/random.js';
 import { prepareRequest } from '../core/request.js';
-import type { ReadyRequest } from './runner.js';
+import type { ReadyRequest } from './types.js';
 
 /** A ready request older than this is dropped (it holds a PKCE verifier; nothing lives forever). */
 const MAX_AGE_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 /**
  * The items this library keeps in the browser's storage, read and written here (DESIGN.md 6d: one
  * storage module). So far the two that must be spent once: a landing code held for the sign-in
- * (held-code.ts) and the pending redirect flow (redirect.ts, url-answer.ts).
+ * (below) and the pending redirect flow (modes/redirect.ts, url-answer.ts).
  *
  * Both live in this tab's `sessionStorage`, but a window the tab opens (a sign-in popup, a link
  * opened in a new window) starts with a copy of it. So each such item carries a random id, and a
@@ -15,8 +15,10 @@
  * sent. Tickets carry times only, never a code, and expire with their item (cleaned on writes).
  */
 import { ConnectError } from '../core/errors.js';
-import { TICKET_PREFIX } from '../core/protocol.js';
+import { HELD_CODE_MAX_AGE_MS, HELD_PREFIX, TICKET_PREFIX } from '../core/protocol.js';
+import type { ProviderId } from '../core/providers/types.js';
 import { randomToken } from '../core/random.js';
+import type { TakenItem } from './types.js';
 
 /** How long a ticket outlives its item's own deadline before a write cleans it up. */
 const GRACE_MS = 60_000;
@@ -26,20 +28,6 @@ interface Ticket {
   readonly at: number;
   readonly until: number;
   readonly by?: string;
-}
-
-/** An item taken out of this tab's storage (see {@link takeOnce}). */
-export interface TakenItem {
-  /** The item as stored (parsed JSON: the caller's schema checks it). */
-  readonly value: unknown;
-  /** Another window holding a copy of this tab's storage spent it first: never send it. */
-  readonly spent: boolean;
-  /**
-   * Redeems the ticket before anything is sent: true when this window may send the item, false
-   * when another window spent it meanwhile. Rejects when storage is blocked (with a ConnectError
-   * saying so when it was blocked at the take): nothing is sent.
-   */
-  redeem(): Promise<boolean>;
 }
 
 /** This tab's `item` as stored: parsed JSON; undefined when none; null when unreadable or blocked. */
@@ -144,4 +132,37 @@ function read(local: Storage, key: string): Ticket | undefined {
 function ticketKey(value: unknown): string {
   const id = (value as { ticket?: unknown } | null | undefined)?.ticket;
   return TICKET_PREFIX + (typeof id === 'string' ? id : '');
+}
+
+// ——— held landing codes
+
+/*
+ * A landing code held while the user signs in to the partner app (Hint InstantOn: the admin lands
+ * on your activation page with `?code=`, often signed out). The exchange answered 401, so the code
+ * waits in this tab's `sessionStorage` — never another tab's — for
+ * `HELD_CODE_MAX_AGE_MS` at most from when it landed, and is sent again once: taking it removes it,
+ * so a held code is never sent twice at the same time (another element, a reload, `resume()`), and
+ * its ticket (above) keeps a window this tab opened, which starts with a copy of the tab's
+ * storage, from sending it a second time.
+ */
+/** The `sessionStorage` item of `provider`'s held code. */
+export const heldItem = (provider: ProviderId) => `${HELD_PREFIX}${provider}`;
+
+/** Holds `code` (landed at `at`) for the user's sign-in; false, holding nothing, if storage is blocked. */
+export function holdCode(win: Window, provider: ProviderId, code: string, at: number): boolean {
+  const held = { v: 1, provider, code, at };
+  return keepOnce(win, heldItem(provider), held, at + HELD_CODE_MAX_AGE_MS);
+}
+
+/**
+ * Takes this tab's held code for `provider` (removed at once; the landing runner checks it, and it is
+ * redeemed before sending). Undefined when there is none, it cannot be read, or another window that had a
+ * copy of this tab's storage sent it already: nothing to finish here. One too old to send is
+ * still returned, to be reported `expired`.
+ */
+export function takeHeldCode(win: Window, provider: ProviderId): TakenItem | undefined {
+  const taken = takeOnce(win, heldItem(provider));
+  if (!taken?.spent) return taken;
+  const at = (taken.value as { at?: unknown } | null)?.at;
+  return typeof at === 'number' && Date.now() - at > HELD_CODE_MAX_AGE_MS ? taken : undefined;
 }

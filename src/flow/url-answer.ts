@@ -1,31 +1,13 @@
 /**
  * An answer in this page's own URL (a redirect return, a landing code), taken synchronously on the
- * first load — before the engine chunk is even requested — by the element it belongs to
- * (core/ownership), and only by it. The engine then judges what was taken.
+ * first load — before the runner chunk is even requested — by the element it belongs to
+ * (core/ownership), and only by it. The runner that resumes it judges what was taken.
  */
-import {
-  parseCallbackUrl,
-  stripCallbackParams,
-  type CallbackParams,
-} from '../core/callback-params.js';
-import { claimReturn, type Claim, type Claimant, type PendingClaim } from '../core/ownership.js';
+import { parseCallbackUrl, stripCallbackParams } from '../core/callback-params.js';
+import { claimReturn, type Claimant, type PendingClaim } from '../core/ownership.js';
 import { PENDING_ITEM } from '../core/protocol.js';
 import { drop, peek, takeOnce } from './storage.js';
-
-/** What an element took from this page's URL (already scrubbed from the address bar). */
-export interface UrlAnswer {
-  readonly params: CallbackParams;
-  readonly claim: NonNullable<Claim>;
-  /** The page's URL as it was, answer included. */
-  readonly href: string;
-  /**
-   * This tab's pending redirect flow as stored (unchecked: the engine validates it); undefined
-   * when a window that had a copy of this tab's storage spent it first.
-   */
-  readonly pending: unknown;
-  /** Redeems the pending flow before anything is sent (storage.ts); false: spent elsewhere. */
-  readonly redeem?: (() => Promise<boolean>) | undefined;
-}
+import type { UrlAnswer } from './types.js';
 
 /**
  * Takes the answer in this page's URL if it belongs to `claimant`: scrubs it from the address bar

@@ -6,7 +6,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/index.js';
 import { resumeFlow, type OAuthConnect } from '../../src/index.js';
-import { claimAutostart } from '../../src/flow/autostart.js';
+import { claimAutostart } from '../../src/flow/modes/redirect.js';
 import {
   exchanges,
   exchangeUrl,

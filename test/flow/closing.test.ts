@@ -25,7 +25,7 @@ import {
   userCloses,
   until,
 } from '../support/helpers.js';
-import { OFFER_AFTER_MS } from '../../src/flow/popup-flow.js';
+import { OFFER_AFTER_MS } from '../../src/flow/modes/popup.js';
 
 const spy = useOpenSpy();
 

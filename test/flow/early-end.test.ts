@@ -1,10 +1,10 @@
 // A flow that ends before its engine has run closes its window. The partner page here is a
-// code-split bundle (test/fixtures/split-app.html) whose engine chunk the test holds back, so the
+// code-split bundle (test/fixtures/split-app.html) whose runner chunk the test holds back, so the
 // flow ends — the element removed, cancel(), an aborted signal, a bad url-endpoint answer — while
 // the chunk is still loading, in the click's own task, or with a signal aborted before the click.
 import { expect } from '@open-wc/testing';
 import type { ConnectOptions, OAuthConnect } from '../../src/index.js';
-import { OFFER_AFTER_MS } from '../../src/flow/popup-flow.js';
+import { OFFER_AFTER_MS } from '../../src/flow/modes/popup.js';
 import {
   exchanges,
   exchangeUrl,
@@ -26,9 +26,9 @@ interface Split {
   readonly win: SplitWindow;
   /** Every window the page opened. */
   readonly opened: (Window | null)[];
-  /** The held engine chunk was asked for (the flow is waiting on it). */
+  /** The held runner chunk was asked for (the flow is waiting on it). */
   asked(): Promise<number>;
-  /** Lets the engine chunk load. */
+  /** Lets the runner chunk load. */
   release(): Promise<void>;
   dispose(): void;
 }
@@ -38,7 +38,7 @@ afterEach(() => {
   for (const app of apps.splice(0)) app.dispose();
 });
 
-/** The split partner page in a frame, its engine chunk held until release(). */
+/** The split partner page in a frame, its runner chunk held until release(). */
 async function splitApp(): Promise<Split> {
   const hold = uid();
   const frame = openFrameApp(`/test/fixtures/split-app.html?chunk=${hold}`);
@@ -87,10 +87,10 @@ const gone = (popup: Window | null) => {
   }
 };
 
-/** Every window the page opened is gone — while the engine chunk is still held back. */
+/** Every window the page opened is gone — while the runner chunk is still held back. */
 async function allGone(app: Split, what: string) {
   await until(() => app.opened.every(gone), 3000, what);
-  expect(await app.asked(), 'the engine chunk is still loading').to.be.greaterThan(0);
+  expect(await app.asked(), 'the runner chunk is still loading').to.be.greaterThan(0);
 }
 
 describe('when a flow ends before its engine has loaded', () => {

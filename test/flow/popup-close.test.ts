@@ -1,10 +1,15 @@
-// Closing the sign-in window so that it goes (src/flow/closer.ts): a close is not made right after
+// Closing the sign-in window so that it goes (src/flow/window/closer.ts): a close is not made right after
 // a window opened (Chromium drops it), it is made again while the handle reads open (WebKit drops
 // one made as a navigation commits), until the window is gone; a page that is leaving closes at once.
 import { expect } from '@open-wc/testing';
 import { startFlow, type ConnectOptions } from '../../src/index.js';
-import { CLOSE_WATCH_MS, OPEN_SETTLE_MS, closePopup, noteOpened } from '../../src/flow/closer.js';
-import { openPopup } from '../../src/flow/popup.js';
+import {
+  CLOSE_WATCH_MS,
+  OPEN_SETTLE_MS,
+  closePopup,
+  noteOpened,
+} from '../../src/flow/window/closer.js';
+import { openPopup } from '../../src/flow/window/popup-window.js';
 import {
   exchangeUrl,
   origins,

@@ -1,6 +1,6 @@
 // After a flow ends, whichever way, no listener, interval, timer or channel of it remains.
 import { expect } from '@open-wc/testing';
-import { CLOSE_WATCH_MS } from '../../src/flow/closer.js';
+import { CLOSE_WATCH_MS } from '../../src/flow/window/closer.js';
 import { connect, startFlow, type ConnectOptions } from '../../src/index.js';
 import {
   exchangeUrl,

@@ -334,9 +334,9 @@ export function callbackBundlePlugin() {
 }
 
 /**
- * A code-split partner bundle whose engine chunk is still loading: a request with `?hold=<id>` is
+ * A code-split partner bundle whose runner chunk is still loading: a request with `?hold=<id>` is
  * answered only once `/__release?hold=<id>` was called (test/fixtures/split-app.html maps the
- * engine chunk to such a URL). Deterministic: no delay to guess under load.
+ * runner chunk to such a URL). Deterministic: no delay to guess under load.
  */
 export function holdMiddleware() {
   const gates = new Map();

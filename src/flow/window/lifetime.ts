@@ -2,7 +2,7 @@
  * Small helpers that tie a listener, timer, interval or channel to an AbortSignal, so aborting a
  * flow's controller tears all of it down (and does so explicitly, which the tests can observe).
  */
-import { MAX_DELAY_MS } from '../core/config.js';
+import { MAX_DELAY_MS } from '../../core/config.js';
 
 /**
  * Runs `dispose` once when `signal` aborts (at once if it already has). Returns a function that

@@ -1,19 +1,27 @@
-import { judgeCallback } from '../core/completion.js';
-import { ConnectError } from '../core/errors.js';
-import type { ResolvedConfig } from '../core/config.js';
-import { PENDING_ITEM } from '../core/protocol.js';
-import { pendingFlowSchema, type PendingFlow } from '../core/schemas.js';
-import { onAbort } from './lifetime.js';
-import type { FlowRun, Runner, Started, Taken } from './runner.js';
-import { keepOnce } from './storage.js';
-import { dropPendingItem, readPendingItem, type UrlAnswer } from './url-answer.js';
+/**
+ * Redirect mode: full-page navigation and the return — and `autostart`, which starts it without a
+ * click. Also the runner that judges every redirect return (a popup flow that was blocked and
+ * continued as a redirect comes back the same way).
+ */
+import { judgeCallback } from '../../core/completion.js';
+import type { ResolvedConfig } from '../../core/config.js';
+import { ConnectError } from '../../core/errors.js';
+import { AUTOSTART_PREFIX, PENDING_ITEM } from '../../core/protocol.js';
+import type { ProviderId } from '../../core/providers/types.js';
+import { pendingFlowSchema, type PendingFlow } from '../../core/schemas.js';
+import { keepOnce } from '../storage.js';
+import type { FlowRun, Found, Runner, Started, Taken } from '../types.js';
+import { dropPendingItem, readPendingItem } from '../url-answer.js';
+import { onAbort } from '../window/lifetime.js';
+
+export { resumeFlow, runFlow } from '../engine.js';
 
 /**
  * Redirect mode: full-page navigation. The pending flow (provider, state, verifier, return URL,
  * created-at) waits in this tab's `sessionStorage` — one per tab, as a tab leaves for one provider
  * at a time — and the page returned to resumes it.
  */
-export const redirectRunner: Runner = {
+export const runner: Runner = {
   start(run: FlowRun): Started {
     const { window: win, config } = run;
     run.phase('redirecting');
@@ -58,7 +66,10 @@ export const redirectRunner: Runner = {
     return { completion };
   },
 
-  judge: judgeReturn,
+  resume: ({ answer }: Found, _config: ResolvedConfig, now: number): Taken =>
+    answer
+      ? judgeReturn(answer, now)
+      : { outcome: new ConnectError('error', "There is no answer in this page's URL.") },
 };
 
 /**
@@ -66,7 +77,7 @@ export const redirectRunner: Runner = {
  * full here, must exist (else `unauthorized`: an answer nobody here asked for) and be younger than
  * its timeout (else `expired`); then the usual state check.
  */
-function judgeReturn(answer: UrlAnswer, _config: ResolvedConfig, now: number): Taken {
+function judgeReturn(answer: NonNullable<Found['answer']>, now: number): Taken {
   const parsed = pendingFlowSchema.safeParse(answer.pending);
   const pending = parsed.success ? parsed.data : undefined;
   if (answer.claim === 'orphan' || !pending) {
@@ -100,5 +111,45 @@ function judgeReturn(answer: UrlAnswer, _config: ResolvedConfig, now: number): T
       : verdict.kind === 'failure'
         ? verdict.error
         : new ConnectError('error', 'The provider returned without a result.');
-  return { outcome, returnTo: pending.returnTo, deadline };
+  // redeemed before anything is sent (storage.ts): a pending flow that a window with a copy of
+  // this tab's storage spent meanwhile is as good as missing
+  const { redeem } = answer;
+  const spent = () =>
+    new ConnectError('unauthorized', 'This connection was already finished in another window.');
+  return {
+    outcome,
+    returnTo: pending.returnTo,
+    deadline,
+    ...(redeem
+      ? {
+          redeem: () =>
+            redeem().then((mine) => {
+              if (!mine) throw spent();
+            }),
+        }
+      : {}),
+  };
+}
+
+/*
+ * `autostart` (redirect mode; HCSS Marketplace arrivals): the page the customer is sent to starts
+ * the flow without a click, once per tab and provider. The marker is written before the flow
+ * leaves, so nothing that comes back to this tab — the provider's return, with an answer or
+ * without, a failed return, a reload, Back — starts it again: never a loop.
+ */
+/**
+ * True (and the marker written) when this tab may autostart `provider`'s flow now: it never did,
+ * and no redirect flow of this tab is pending. False when storage is blocked (a marker that cannot
+ * be written could not stop a loop).
+ */
+export function claimAutostart(win: Window, provider: ProviderId): boolean {
+  const item = `${AUTOSTART_PREFIX}${provider}`;
+  try {
+    if (win.sessionStorage.getItem(item) !== null) return false;
+    if (readPendingItem(win) !== undefined) return false;
+    win.sessionStorage.setItem(item, String(Date.now()));
+    return win.sessionStorage.getItem(item) !== null;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { parseCallbackUrl, type CallbackParams } from '../core/callback-params.js';
+import { parseCallbackUrl, type CallbackParams } from '../../core/callback-params.js';
 import { every } from './lifetime.js';
 
 export interface UrlPollerOptions {

@@ -1,71 +1,37 @@
 /**
  * The framework-free API, as light as the first load can be: what must happen synchronously in
- * the user's click (checking the options, opening the popup) happens here; the flow itself — zod,
- * PKCE, the runners, the exchange — is the engine chunk, loaded with `import()` (and preloaded by
- * the element on hover or focus, or by `preloadFlow()`).
+ * the user's click (checking the options, the mode's gesture: opening the popup) happens here; the
+ * flow itself — zod, PKCE, the exchange — is the runner chunk of its mode (modes/index.ts), loaded
+ * with `import()` (and preloaded by the element on hover or focus, or by `preloadFlow()`).
  */
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
-import { takeHeldCode } from './held-code.js';
-import { closePopup } from './closer.js';
-import { onAbort } from './lifetime.js';
-import { openSignIn } from './popup.js';
-import type { FlowPhase, Gesture } from './runner.js';
+import { MODE_TABLE, RESUMERS, type Chunk, type RunnerModule } from './modes/index.js';
+import { takeHeldCode } from './storage.js';
+import type { ConnectResult, FlowContext, FlowHandle, Found } from './types.js';
 import { takeAnswer } from './url-answer.js';
+import { closePopup } from './window/closer.js';
+import { onAbort } from './window/lifetime.js';
 
-export type { FlowPhase } from './runner.js';
+export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './types.js';
 
-/** What `connect()` resolves with; also the `connected` event's detail. */
-export interface ConnectResult {
-  readonly provider: ProviderId;
-  /** Your exchange endpoint's JSON, or the completion itself without an exchange-url. */
-  readonly result: Readonly<Record<string, unknown>>;
-  /** Redirect mode: the page where the user started. */
-  readonly returnTo?: string;
-}
-
-export interface FlowContext {
-  /** Aborting it cancels the flow (rejects with `cancelled`) and tears everything down. */
-  readonly signal?: AbortSignal | undefined;
-  readonly onPhase?: ((phase: FlowPhase) => void) | undefined;
-  readonly window?: Window | undefined;
-}
-
-/** A running flow. `result` rejects with a {@link ConnectError}. */
-export interface FlowHandle {
-  readonly provider: ProviderId;
-  readonly result: Promise<ConnectResult>;
-  /** Opens the sign-in window again after its handle read closed (call it in a click). */
-  reopen(): boolean;
-}
-
-type Engine = typeof import('./engine.js');
-let engine: Promise<Engine> | undefined;
-/** The engine, once loaded: what the click can use synchronously. */
-let loaded: Engine | undefined;
-
-/** Loads the engine chunk (once; again after a failed load). */
-function loadEngine(): Promise<Engine> {
-  return (engine ??= import('./engine.js').then(
-    (e) => (loaded = e),
-    (error: unknown) => {
-      engine = undefined;
-      throw error;
-    },
-  ));
+/** The runner chunk of the options' mode (popup when unset or unknown). */
+function chunkOf(options: ConnectOptions | undefined): Chunk {
+  const mode = modeOf(options ?? {}) ?? 'popup';
+  return MODE_TABLE[(MODES as readonly string[]).includes(mode) ? (mode as Mode) : 'popup'].runner;
 }
 
 /**
- * Loads the flow engine ahead of the click — call it on hover, focus or idle to save the wait.
- * Given the options of the flow to come, it also makes that flow's request (`state`, PKCE) ahead,
- * so the click opens the popup at the provider's URL at once. Resolves when that is done; an
- * invalid option is not an error here (the click reports it).
+ * Loads the flow's runner chunk ahead of the click — call it on hover, focus or idle to save the
+ * wait. Given the options of the flow to come, it also makes that flow's request (`state`, PKCE)
+ * ahead, so the click opens the popup at the provider's URL at once. Resolves when that is done;
+ * an invalid option is not an error here (the click reports it).
  */
 export async function preloadFlow(options?: ConnectOptions): Promise<void> {
   const win = hostWindow({});
   if (!win) return; // server-side rendering: nothing to load
-  const e = await loadEngine();
+  const module = await chunkOf(options).load();
   if (!options) return;
   let config: ResolvedConfig;
   try {
@@ -73,35 +39,13 @@ export async function preloadFlow(options?: ConnectOptions): Promise<void> {
   } catch {
     return;
   }
-  await e.prepareAhead(config);
-}
-
-/**
- * What each mode does synchronously in the click, before any await: `popup`, `polling` and `server`
- * open the popup (at a request made ahead, else about:blank, sent on once the engine has the URL);
- * `landing` takes the code from the URL.
- */
-const GESTURES: Readonly<Record<Mode, (config: ResolvedConfig, win: Window) => Gesture>> = {
-  popup: open,
-  polling: open,
-  redirect: () => ({ at: Date.now() }),
-  server: open,
-  landing: (config, win) => ({
-    at: Date.now(),
-    answer: takeAnswer(win, { provider: config.provider, mode: 'landing' }),
-  }),
-};
-
-function open(config: ResolvedConfig, win: Window): Gesture {
-  const size = { width: config.popupWidth, height: config.popupHeight };
-  const ready = loaded?.takeReady(config);
-  return { at: Date.now(), popup: openSignIn(size, win, ready), ready };
+  await module.prepareAhead?.(config);
 }
 
 /**
  * Starts a flow. Call it synchronously inside the user's click: the options are checked and the
  * popup opens before anything is awaited, so popup blockers let it through; an invalid option opens
- * nothing.
+ * nothing, and neither does a signal that is already aborted.
  */
 export function startFlow(options: ConnectOptions, context: FlowContext = {}): FlowHandle {
   const win = hostWindow(context);
@@ -124,9 +68,10 @@ export function startFlow(options: ConnectOptions, context: FlowContext = {}): F
     // ended before it began: nothing opens
     return failedHandle(config.provider, toConnectError(context.signal.reason, 'cancelled'));
   }
-  const gesture = GESTURES[config.mode](config, win);
-  return fromEngine(win, config.provider, gesture.popup, context.signal, (e) =>
-    e.runFlow(config, options, context, win, gesture),
+  const mode = MODE_TABLE[config.mode];
+  const gesture = mode.gesture(config, win);
+  return fromChunk(win, config.provider, mode.runner, gesture.popup, context.signal, (m) =>
+    m.runFlow(m.runner, config, options, context, win, gesture),
   );
 }
 
@@ -141,8 +86,9 @@ export function connect(options: ConnectOptions, signal?: AbortSignal): Promise<
 /**
  * On page load: finishes a flow whose answer is in this page's URL and belongs to this element
  * (core/ownership) — this tab's redirect return for its provider, or a landing code — taking it
- * from the URL synchronously. Returns undefined, touching nothing, when the URL carries nothing of
- * its own; the engine chunk is loaded only when there is something to finish.
+ * from the URL synchronously; or (landing) the code this tab held for the user's sign-in. Returns
+ * undefined, touching nothing, when there is nothing of its own; the runner chunk that finishes it
+ * is loaded only when there is something to finish.
  */
 export function resumeFlow(
   options: ConnectOptions,
@@ -155,8 +101,9 @@ export function resumeFlow(
   if (!(MODES as readonly string[]).includes(mode)) return undefined;
   const answer = takeAnswer(win, { provider, mode });
   // landing: a code in the URL supersedes one held for the sign-in; without one, the held code
-  const held = mode === 'landing' ? takeHeldCode(win, provider) : undefined;
+  const held = MODE_TABLE[mode as Mode].holds ? takeHeldCode(win, provider) : undefined;
   if (!answer && held === undefined) return undefined;
+  const found: Found = answer ? { answer } : { held };
   const at = Date.now();
   let config: ResolvedConfig;
   try {
@@ -165,16 +112,15 @@ export function resumeFlow(
   } catch (error) {
     return failedHandle(provider, error);
   }
-  return fromEngine(win, provider, undefined, context.signal, (e) =>
-    answer
-      ? e.finishAnswer(config, options, context, win, answer, at)
-      : e.finishHeld(config, options, context, win, held),
+  const resumer = RESUMERS[answer ? answer.claim : 'landing'];
+  return fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
+    m.resumeFlow(m.runner, config, options, context, win, found, at),
   );
 }
 
 /**
  * `autostart` (redirect mode only): starts the flow without a click, once per tab and provider
- * (flow/autostart.ts), when no redirect flow of this tab is pending. Resolves with the flow's
+ * (modes/redirect.ts), when no redirect flow of this tab is pending. Resolves with the flow's
  * handle, or undefined when this tab autostarted before (or outside a browser). Another mode is
  * `invalid_config` (a popup without a click would be blocked), and nothing opens.
  */
@@ -193,23 +139,26 @@ export async function autostartFlow(
       ),
     );
   }
-  const e = await loadEngine();
-  if (context.signal?.aborted || !e.claimAutostart(win, providerOf(options))) return undefined;
+  const module = await MODE_TABLE.redirect.runner.load();
+  if (context.signal?.aborted || !module.claimAutostart?.(win, providerOf(options))) {
+    return undefined;
+  }
   return startFlow(options, context);
 }
 
 /**
- * A handle whose flow runs in the engine chunk, once loaded. Until then the popup opened in the
- * click is this function's: closed if the engine cannot load, if the page leaves first, or as soon
+ * A handle whose flow runs in a runner chunk, once loaded. Until then the popup opened in the
+ * click is this function's: closed if the chunk cannot load, if the page leaves first, or as soon
  * as the flow's signal aborts (already aborted, aborted in the click's own task, or while the chunk
- * loads: the element removed, `cancel()`) — the engine then ends the flow `cancelled` at once.
+ * loads: the element removed, `cancel()`) — the runner then ends the flow `cancelled` at once.
  */
-function fromEngine(
+function fromChunk(
   win: Window,
   provider: ProviderId,
+  chunk: Chunk,
   popup: Window | null | undefined,
   signal: AbortSignal | undefined,
-  run: (engine: Engine) => FlowHandle,
+  run: (module: RunnerModule) => FlowHandle,
 ): FlowHandle {
   let reopen: () => boolean = () => false;
   const leave = () => closePopup(popup, true); // the page leaves: now, its timers will not run
@@ -219,16 +168,16 @@ function fromEngine(
     forget();
     win.removeEventListener('pagehide', leave);
   };
-  const result = loadEngine().then(
-    (engine) => {
+  const result = chunk.load().then(
+    (module) => {
       handOver();
-      const handle = run(engine);
+      const handle = run(module);
       reopen = handle.reopen;
       return handle.result;
     },
     (error: unknown) => {
       handOver();
-      closePopup(popup); // the engine could not load: nothing will use the popup
+      closePopup(popup); // the chunk could not load: nothing will use the popup
       throw toConnectError(error);
     },
   );

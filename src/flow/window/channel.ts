@@ -9,8 +9,8 @@ import {
   DISMISSED_PREFIX,
   DISMISS_MESSAGE_TYPE,
   MESSAGE_PREFIX,
-} from '../core/protocol.js';
-import { parseChannelMessage, type ParsedMessage } from '../core/schemas.js';
+} from '../../core/protocol.js';
+import { parseChannelMessage, type ParsedMessage } from '../../core/schemas.js';
 import { listen, onAbort } from './lifetime.js';
 
 const hasBroadcastChannel = () => typeof BroadcastChannel === 'function';

@@ -1,7 +1,7 @@
 /** Opening and steering the popup window (closing it: closer.ts). Nothing here awaits. */
-import { FLOW_KEY_ITEM } from '../core/protocol.js';
+import { FLOW_KEY_ITEM } from '../../core/protocol.js';
 import { noteOpened, noteSent } from './closer.js';
-import type { ReadyRequest } from './runner.js';
+import type { ReadyRequest } from '../types.js';
 
 export interface PopupSize {
   readonly width: number;

@@ -1,20 +1,67 @@
-import type { CallbackParams } from '../core/callback-params.js';
-import { judgeCallback, type Completion, type Expectation } from '../core/completion.js';
-import { ConnectError, toConnectError } from '../core/errors.js';
-import { isOurs, type Arrival } from '../core/ownership.js';
-import { channelName, FLOW_KEY_ITEM } from '../core/protocol.js';
-import { randomToken } from '../core/random.js';
-import type { PreparedRequest } from '../core/request.js';
-import { abandonServerFlow, pollServerResult } from '../core/server-result.js';
-import { parseWindowMessage, type ParsedMessage } from '../core/schemas.js';
-import { acknowledge, dismiss, listenOnChannel } from './channel.js';
-import { after, childController, every, listen, onAbort } from './lifetime.js';
-import { closePopup } from './closer.js';
-import { giveKey, isClosed, navigatePopup, openSignIn } from './popup.js';
-import { watchPresence, type Presence } from './presence.js';
-import { prepareAhead, takeReady } from './ready.js';
-import type { FlowRun, ReadyRequest, Started } from './runner.js';
-import { pollPopupUrl } from './url-poller.js';
+/**
+ * `popup` and `polling` modes: one runner. The popup opened (about:blank, or at a request made
+ * ahead) synchronously in the click (modes/index.ts); every path to its answer is live in both
+ * modes — messages from the popup, the per-flow channel, and reading the popup's URL every
+ * `poll-interval`. `polling` differs in what it needs: no `allowed-origins` for b.well, whose
+ * custom redirect URL brings `status_code` back to your origin, where it is read. A blocked popup
+ * continues as a redirect where `fallback` says so (that runner is loaded then); the page it
+ * returns to resumes it like any redirect return. `server` mode runs the same flow (server.ts).
+ */
+import type { CallbackParams } from '../../core/callback-params.js';
+import { judgeCallback, type Completion, type Expectation } from '../../core/completion.js';
+import { ConnectError, toConnectError } from '../../core/errors.js';
+import { isOurs, type Arrival } from '../../core/ownership.js';
+import { channelName, FLOW_KEY_ITEM } from '../../core/protocol.js';
+import { randomToken } from '../../core/random.js';
+import type { PreparedRequest } from '../../core/request.js';
+import { parseWindowMessage, type ParsedMessage } from '../../core/schemas.js';
+import { prepareAhead, takeReady } from '../ready.js';
+import type { FlowRun, Gesture, ReadyRequest, Runner, Started } from '../types.js';
+import { acknowledge, dismiss, listenOnChannel } from '../window/channel.js';
+import { closePopup } from '../window/closer.js';
+import { after, childController, every, listen, onAbort } from '../window/lifetime.js';
+import { giveKey, isClosed, navigatePopup, openSignIn } from '../window/popup-window.js';
+import { watchPresence, type Presence } from '../window/presence.js';
+import { pollPopupUrl } from '../window/url-poller.js';
+
+export { resumeFlow, runFlow } from '../engine.js';
+export { prepareAhead, takeReady } from '../ready.js';
+
+export const runner: Runner = {
+  start: (run: FlowRun, gesture: Gesture): Started =>
+    gesture.popup ? new PopupFlow(run, gesture.popup, gesture.ready) : blocked(run, gesture),
+};
+
+/**
+ * The popup was blocked: the flow continues as a redirect where `fallback` says so (inside an
+ * in-app browser or webview for `auto`), else it fails `blocked`.
+ */
+export function blocked(run: FlowRun, gesture: Gesture): Started {
+  const { config, window: win } = run;
+  const useRedirect =
+    config.fallback === 'redirect' ||
+    (config.fallback === 'auto' && isEmbeddedBrowser(win.navigator.userAgent));
+  const completion = useRedirect
+    ? import('./redirect.js').then((m) => m.runner.start(run, gesture).completion)
+    : Promise.reject(
+        new ConnectError(
+          'blocked',
+          'The popup was blocked. Allow popups for this site and try again.',
+        ),
+      );
+  return { completion };
+}
+
+/**
+ * Where the outcome of a server-completed flow comes from (server.ts): the partner server, asked
+ * with the flow id its request carries; nothing the browser delivers counts for such a flow.
+ */
+export interface ServerOutcome {
+  /** The partner server's outcome for `flow`, until `signal` aborts. */
+  wait(run: FlowRun, flow: string, signal: AbortSignal): Promise<Completion>;
+  /** The flow was given up: the partner server refuses its redirect. */
+  abandon(run: FlowRun, flow: string): void;
+}
 
 /**
  * With no sign of where the user is (no blur seen: headless, some webviews), the Reopen / Cancel
@@ -77,6 +124,7 @@ export class PopupFlow implements Started {
     private readonly run: FlowRun,
     popup: Window,
     ready?: ReadyRequest,
+    private readonly server?: ServerOutcome,
   ) {
     for (const flow of offering) {
       flow.settle(new ConnectError('cancelled', 'A new connection was started.'));
@@ -234,7 +282,7 @@ export class PopupFlow implements Started {
 
   /** `mode="server"`: the outcome comes from the partner server, asked with the flow id. */
   private awaitServer(attempt: Attempt, flow: string): void {
-    pollServerResult({ ...this.serverRoute(flow), signal: attempt.scope.signal }).then(
+    this.server?.wait(this.run, flow, attempt.scope.signal).then(
       (completion) => {
         if (!this.owns({ via: 'server' }, attempt)) return;
         attempt.taken = true;
@@ -244,17 +292,6 @@ export class PopupFlow implements Started {
         if (this.owns({ via: 'server' }, attempt)) this.settle(toConnectError(error));
       },
     );
-  }
-
-  private serverRoute(flow: string) {
-    const { config, fetch } = this.run;
-    return {
-      fetch,
-      url: config.urlEndpoint ?? '',
-      flow,
-      credentials: config.exchangeCredentials,
-      headers: config.exchangeHeaders,
-    };
   }
 
   private owns(arrival: Arrival, attempt = this.attempt): boolean {
@@ -293,7 +330,7 @@ export class PopupFlow implements Started {
     if (attempt.navigated && !attempt.taken) {
       dismiss(this.run.window, channelName(attempt.key), attempt.key);
       const flow = attempt.expectation?.flow;
-      if (flow) abandonServerFlow(this.serverRoute(flow)); // its redirect will be refused
+      if (flow) this.server?.abandon(this.run, flow); // its redirect will be refused
     }
   }
 
@@ -319,4 +356,28 @@ export class PopupFlow implements Started {
       this.run.phase('severed');
     }
   }
+}
+
+/**
+ * Heuristics for in-app browsers and webviews, where popups are unreliable and a full-page
+ * redirect is the better fallback.
+ */
+const WEBVIEW_PATTERNS = [
+  /; wv\)/i, // Android WebView
+  /\bFBA[NV]\//, // Facebook
+  /\bInstagram\b/,
+  /\bLine\//,
+  /\bTwitter\b/i,
+  /\bLinkedInApp\b/i,
+  /\bMicroMessenger\b/i,
+];
+
+export function isEmbeddedBrowser(userAgent: string): boolean {
+  if (WEBVIEW_PATTERNS.some((p) => p.test(userAgent))) return true;
+  // iOS WKWebView: AppleWebKit + Mobile but no "Safari/" token
+  return (
+    /\b(iPhone|iPad|iPod)\b/.test(userAgent) &&
+    /AppleWebKit/.test(userAgent) &&
+    !/Safari\//.test(userAgent)
+  );
 }

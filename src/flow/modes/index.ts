@@ -1,0 +1,102 @@
+/**
+ * The one mode table: for each mode, what happens synchronously in the user's click (its gesture),
+ * whether a click can start it at all, and its runner — a chunk of its own, imported only when a
+ * flow of that mode runs (or is preloaded), so a popup flow fetches no redirect, landing or server
+ * code. The element and `connect()` look a mode up here; they never branch on it.
+ */
+import type { ResolvedConfig } from '../../core/config.js';
+import type { Mode, ProviderId } from '../../core/providers/types.js';
+import type { Gesture, ReadyRequest, Runner } from '../types.js';
+import { takeAnswer } from '../url-answer.js';
+import { openSignIn } from '../window/popup-window.js';
+
+type Engine = typeof import('../engine.js');
+
+/**
+ * A runner chunk: its runner with the engine that runs it (engine.ts, shared by every chunk), and
+ * what its mode needs in the click (popup flows: the requests made ahead of it) or before it.
+ */
+export interface RunnerModule {
+  readonly runner: Runner;
+  readonly runFlow: Engine['runFlow'];
+  readonly resumeFlow: Engine['resumeFlow'];
+  /** Redirect mode: may this tab autostart `provider` now (the mark is then written)? */
+  readonly claimAutostart?: (win: Window, provider: ProviderId) => boolean;
+  /** Makes the request of a flow to come ahead of the click (ready.ts). */
+  readonly prepareAhead?: (config: ResolvedConfig) => Promise<void>;
+  /** The request made ahead for `config`, taken (used once), if one is ready. */
+  readonly takeReady?: (config: ResolvedConfig) => ReadyRequest | undefined;
+}
+
+/** A runner chunk, imported once (again after a failed load). */
+export interface Chunk {
+  load(): Promise<RunnerModule>;
+  /** The chunk once loaded: what the click can use synchronously. */
+  readonly now: RunnerModule | undefined;
+}
+
+function chunk(importer: () => Promise<RunnerModule>): Chunk {
+  let module: RunnerModule | undefined;
+  let loading: Promise<RunnerModule> | undefined;
+  return {
+    load: () =>
+      (loading ??= importer().then(
+        (m) => (module = m),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      )),
+    get now() {
+      return module;
+    },
+  };
+}
+
+export interface ModeEntry {
+  /** What the click does before anything is awaited: open the popup, take the URL's code. */
+  readonly gesture: (config: ResolvedConfig, win: Window) => Gesture;
+  /** A click can start it (landing cannot: the code arrives in the page's URL). */
+  readonly clickable: boolean;
+  /** Its element finishes a code this tab held for the user's sign-in (storage.ts). */
+  readonly holds?: boolean;
+  readonly runner: Chunk;
+}
+
+const popup = chunk(() => import('./popup.js'));
+const server = chunk(() => import('./server.js'));
+const redirect = chunk(() => import('./redirect.js'));
+const landing = chunk(() => import('./landing.js'));
+
+/** `popup`, `polling`, `server`: the window opens in the click, at a request made ahead if any. */
+const open =
+  (runner: Chunk) =>
+  (config: ResolvedConfig, win: Window): Gesture => {
+    const size = { width: config.popupWidth, height: config.popupHeight };
+    const ready = runner.now?.takeReady?.(config);
+    return { at: Date.now(), popup: openSignIn(size, win, ready), ready };
+  };
+
+export const MODE_TABLE: Readonly<Record<Mode, ModeEntry>> = {
+  popup: { gesture: open(popup), clickable: true, runner: popup },
+  polling: { gesture: open(popup), clickable: true, runner: popup },
+  server: { gesture: open(server), clickable: true, runner: server },
+  redirect: { gesture: () => ({ at: Date.now() }), clickable: true, runner: redirect },
+  landing: {
+    gesture: (config, win) => ({
+      at: Date.now(),
+      answer: takeAnswer(win, { provider: config.provider, mode: 'landing' }),
+    }),
+    clickable: false,
+    holds: true,
+    runner: landing,
+  },
+};
+
+/**
+ * What finishes an answer found in this page's URL, by how it was claimed (core/ownership): a
+ * redirect return (redirect mode, or a popup that was blocked and continued as a redirect), a
+ * landing code, or an orphan (a return no flow of this tab asked for: the redirect runner fails
+ * it). A held code is the landing runner's.
+ */
+export const RESUMERS = { redirect, orphan: redirect, landing } as const;
