@@ -6,11 +6,7 @@
  */
 import type { html as litHtml, nothing as litNothing } from 'lit';
 import type { ControllerHost } from './flow/flow-controller.js';
-import {
-  HealthController,
-  type HealthOptions,
-  type HealthState,
-} from './flow/health.js';
+import { HealthController, type HealthOptions, type HealthState } from './flow/health.js';
 import type { ProviderId } from './core/providers/types.js';
 
 /** What the view needs of the element. */
