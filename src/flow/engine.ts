@@ -62,12 +62,20 @@ export function resumeFlow(
       : (taken.redeem?.() ?? Promise.resolve())
           .then(() => finish(runner, run, outcome, taken.at ?? at))
           .then((done) => (returnTo ? { ...done, returnTo } : done));
-  return { provider: config.provider, result: run.settle(result), reopen: () => false };
+  const settled = run.settle(result).catch((error: unknown) => {
+    // ended (a cancel, the element removed) before its code was sent: the runner may keep it
+    if (!(outcome instanceof ConnectError) && !run.sent())
+      runner.unsent?.(run, outcome, taken.at ?? at);
+    throw error;
+  });
+  return { provider: config.provider, result: settled, reopen: () => false };
 }
 
 interface ScopedRun extends FlowRun {
   /** Ends the flow with `promise`, or earlier with its deadline / cancel; then tears it all down. */
   settle(promise: Promise<ConnectResult>): Promise<ConnectResult>;
+  /** Its completion went to the partner backend (the exchange started). */
+  sent(): boolean;
 }
 
 /**
@@ -84,8 +92,15 @@ function flowRun(
 ): ScopedRun {
   const controller = new AbortController();
   const { signal } = controller;
+  // A cancel (the element removed, cancel(), the caller's signal) ends the flow — unless its code
+  // is already on its way to the partner backend: that cannot be taken back, so the flow ends with
+  // the backend's answer (connected, or a refusal a runner may make more of: landing holds its code
+  // again on a 401), never a false `cancelled`. Its deadline still ends it.
+  let exchanging = false;
   const forget = context.signal
-    ? onAbort(context.signal, () => controller.abort(context.signal?.reason))
+    ? onAbort(context.signal, () => {
+        if (!exchanging) controller.abort(context.signal?.reason);
+      })
     : () => undefined;
   after(
     deadline - Date.now(),
@@ -115,8 +130,10 @@ function flowRun(
     fetch,
     prepare: () => prepareRequest(config, { fetch, signal, pageUrl: win.location.href }),
     phase: (phase) => {
+      exchanging ||= phase === 'exchanging';
       if (!signal.aborted) context.onPhase?.(phase);
     },
+    sent: () => exchanging,
     settle: (promise) =>
       untilAborted(promise, signal).then(
         (result) => {

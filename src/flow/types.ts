@@ -149,4 +149,9 @@ export interface Runner {
     error: unknown,
     at: number,
   ): ConnectError | undefined;
+  /**
+   * A resumed flow ended (a cancel, its element removed) before its completion was sent: this
+   * mode may keep it for another try (landing: the code is held again).
+   */
+  unsent?(run: FlowRun, completion: Completion, at: number): void;
 }

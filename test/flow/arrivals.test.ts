@@ -19,7 +19,7 @@ import {
   until,
   useOpenSpy,
 } from '../support/helpers.js';
-import { HELD, keepHeld, PENDING } from '../support/stored.js';
+import { HELD, keepHeld, PENDING, TICKET_PREFIX } from '../support/stored.js';
 
 const MARKER = 'oauth-connect:autostart:hcss';
 const testPage = location.pathname;
@@ -93,6 +93,71 @@ describe('Hint InstantOn: a code that lands before the sign-in', () => {
     // nothing left to send
     expect(await el.resume()).to.equal(undefined);
     expect(await exchanges(t)).to.have.length(2);
+  });
+
+  it('an element removed while it sends the held code: the 401 that comes after still holds it, and the next element sends it', async () => {
+    const t = uid();
+    const code = `hint-swap-${t}`;
+    history.replaceState(null, '', `${testPage}?code=${code}`);
+    const first = await landing(t);
+    await oneEvent(first, 'signin-required');
+    first.remove();
+    // a new page load (or a framework's re-render) whose element takes the held code and sends it;
+    // the backend answers late, after that element is gone
+    const slow = `${exchangeUrl(t, '401-until-signed-in')}&delay=400`;
+    const second = await fixture<OAuthConnect>(
+      html`<oauth-connect provider="hint" exchange-url=${slow}></oauth-connect>`,
+    );
+    const fired = events(second);
+    await until(() => sessionStorage.getItem(HELD) === null, 3000, 'the held code taken');
+    for (const end = Date.now() + 3000; (await exchanges(t)).length < 2;) {
+      if (Date.now() > end) throw new Error('the held code was not sent');
+    }
+    second.remove();
+    await until(() => heldCode() !== null, 5000, 'the code held again after the late 401');
+    expect(heldCode()).to.include({ provider: 'hint', code });
+    expect(fired, 'no event from the removed element').to.deep.equal([]);
+
+    await signIn(t);
+    const third = await landing(t);
+    await oneEvent(third, 'connected');
+    expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code, code, code]);
+    expect(sessionStorage.getItem(HELD)).to.equal(null);
+  });
+
+  it('an element removed after it took the held code, before sending it: the code is held again', async () => {
+    const t = uid();
+    const code = `hint-early-${t}`;
+    history.replaceState(null, '', `${testPage}?code=${code}`);
+    const first = await landing(t);
+    await oneEvent(first, 'signin-required');
+    first.remove();
+    // the held code's ticket is redeemed under a Web Lock named after it (src/flow/storage.ts):
+    // held here, the next element takes the code but cannot send it until it is released
+    const lock = `${TICKET_PREFIX}${held()!.ticket}`;
+    let release: () => void = () => undefined;
+    const holding = new Promise<void>((r) => (release = r));
+    await new Promise<void>((locked) => {
+      void navigator.locks.request(lock, () => {
+        locked();
+        return holding;
+      });
+    });
+    const second = await fixture<OAuthConnect>(
+      html`<oauth-connect
+        provider="hint"
+        exchange-url=${exchangeUrl(t, '401-until-signed-in')}
+      ></oauth-connect>`,
+    );
+    const fired = events(second);
+    await until(() => sessionStorage.getItem(HELD) === null, 3000, 'the held code taken');
+    second.remove(); // after it took the code, before its ticket was redeemed and the code sent
+    await new Promise((r) => setTimeout(r, 50)); // (its cancel comes a task after the removal)
+    release();
+    await until(() => heldCode() !== null, 5000, 'the code held again');
+    expect(heldCode()).to.include({ provider: 'hint', code });
+    expect(fired).to.deep.equal([]);
+    expect(await exchanges(t)).to.have.length(1); // only the first 401
   });
 
   it('the page the user returns to after signing in sends the held code (a new page load)', async () => {

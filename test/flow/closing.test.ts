@@ -246,6 +246,27 @@ describe('a closed sign-in window', () => {
     expect((await second).result['connected']).to.equal(true);
     expect(await exchanges(t)).to.have.length(1);
   });
+
+  it("another provider's new flow leaves a flow showing the offer be: its answer still connects", async () => {
+    const t1 = uid();
+    // a live HCSS sign-in behind the page (COOP: the handle reads closed), answering in 3 s
+    const first = started(await hcss('coop/authorize.html?scenario=approve&delay=3000', t1));
+    await until(() => first.phases.includes('waiting'), 3000, 'navigated');
+    away();
+    back(); // the user looks at the page: the offer shows
+    await first.offered();
+    const t2 = uid();
+    const second = connect({
+      ...(await hcss('authorize.html?scenario=approve', t2)),
+      provider: 'generic',
+      clientId: 'g',
+    });
+    expect((await second).result['connected']).to.equal(true);
+    const r = await first.result;
+    expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+    expect(await exchanges(t1)).to.have.length(1);
+    expect(await exchanges(t2)).to.have.length(1);
+  });
 });
 
 describe('Cross-Origin-Opener-Policy at every point of the flow', () => {

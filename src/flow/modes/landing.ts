@@ -40,6 +40,12 @@ export const runner: Runner = {
   resume: ({ answer, held }: Found, config: ResolvedConfig): Taken =>
     answer ? judgeLanding(answer, config) : judgeHeld(held, config),
 
+  /** Ended before the code was sent (its element removed): held again, for the next element. */
+  unsent(run: FlowRun, completion: Completion, at: number) {
+    if (!('code' in completion) || Date.now() - at > HELD_CODE_MAX_AGE_MS) return;
+    holdCode(run.window, run.config.provider, completion.code, at);
+  },
+
   /**
    * A 401 means the user is not signed in to the partner app yet: the code (landed at `at`) is
    * held in this tab for the sign-in, and the flow ends `signinRequired`.

@@ -92,7 +92,11 @@ interface Attempt {
   reply?: { readonly on: string; readonly id: string };
 }
 
-/** Flows showing the Reopen / Cancel offer: starting a new flow ends them (the user started again). */
+/**
+ * Flows showing the Reopen / Cancel offer: starting a new flow for the same provider ends them (the
+ * user started again); another provider's flow leaves them be (another element, a sign-in of its
+ * own that may still be live).
+ */
 const offering = new Set<PopupFlow>();
 
 /**
@@ -127,6 +131,7 @@ export class PopupFlow implements Started {
     private readonly server?: ServerOutcome,
   ) {
     for (const flow of offering) {
+      if (flow.run.config.provider !== run.config.provider) continue;
       flow.settle(new ConnectError('cancelled', 'A new connection was started.'));
     }
     this.lifetime = childController(run.signal);
