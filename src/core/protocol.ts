@@ -52,6 +52,13 @@ export const HELD_PREFIX = `${CHANNEL_NAME}:held:`;
  */
 export const TICKET_PREFIX = `${CHANNEL_NAME}:ticket:`;
 
+/**
+ * `localStorage` item prefix (+ the same id) of a spent record: written when a window redeems an
+ * item's ticket, before anything is sent, so that a ticket gone because something on the origin
+ * cleared `localStorage` is not taken for one spent elsewhere (flow/storage.ts). Times only.
+ */
+export const SPENT_PREFIX = `${CHANNEL_NAME}:spent:`;
+
 /** How long a held landing code may wait for the user's sign-in (Hint's codes live 10 minutes). */
 export const HELD_CODE_MAX_AGE_MS = 10 * 60_000;
 

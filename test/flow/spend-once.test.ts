@@ -1,15 +1,25 @@
 /**
  * A code is sent at most once across every window of the browser: a window this tab opens starts
  * with a copy of the tab's sessionStorage, so what the tab keeps there (a Hint code held for the
- * sign-in, a pending redirect flow) is spent once through its ticket (src/flow/storage.ts), with
- * real windows opened by this page.
+ * sign-in, a pending redirect flow) is spent once through its ticket and spent record
+ * (src/flow/storage.ts), with real windows opened by this page. Something on the origin clearing
+ * localStorage (apps do, at sign-in and sign-out) must not lose the item.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/index.js';
 import { resumeFlow, startFlow, type OAuthConnect } from '../../src/index.js';
-import { keepOnce, takeOnce } from '../../src/flow/storage.js';
+import { drop, keepOnce, takeOnce } from '../../src/flow/storage.js';
 import { exchanges, exchangeUrl, origins, reports, uid, until } from '../support/helpers.js';
-import { HELD, keepHeld, keepPending, PENDING, TICKET_PREFIX, tickets } from '../support/stored.js';
+import {
+  HELD,
+  keepHeld,
+  keepPending,
+  PENDING,
+  SPENT_PREFIX,
+  spentRecords,
+  TICKET_PREFIX,
+  tickets,
+} from '../support/stored.js';
 
 const testPage = location.pathname;
 const copyPage = `${location.origin}/test/fixtures/copy-window.html`;
@@ -19,8 +29,9 @@ let opened: Window[] = [];
 let channel: ReturnType<typeof reports>;
 beforeEach(() => {
   channel = reports('test-copy-window');
-  // tickets other test files left (their flows' items, in this origin's localStorage)
-  for (const key of Object.keys(tickets())) localStorage.removeItem(key);
+  // tickets and spent records other test files left (their flows' items, in this origin's
+  // localStorage)
+  forgetTickets();
 });
 afterEach(() => {
   for (const win of opened) win.close();
@@ -28,8 +39,17 @@ afterEach(() => {
   channel.close();
   history.replaceState(null, '', testPage);
   sessionStorage.clear();
-  for (const key of Object.keys(tickets())) localStorage.removeItem(key);
+  forgetTickets();
 });
+
+/** Removes the tickets and spent records this origin's localStorage holds (any test file's). */
+function forgetTickets() {
+  for (const key of Object.keys({ ...tickets(), ...spentRecords() })) localStorage.removeItem(key);
+}
+
+/** The first `connected` or `failed` event `target` hears. */
+const endOf = (target: EventTarget) =>
+  Promise.race([oneEvent(target, 'connected'), oneEvent(target, 'failed')]);
 
 /** Every event an element fires, in order. */
 function events(el: Element) {
@@ -129,6 +149,52 @@ describe('a held Hint code, and a window the tab opens', () => {
     expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code, code]);
   });
 
+  it('localStorage cleared during the sign-in (as apps do): resume() still sends it, once after the 401', async () => {
+    const t = uid();
+    const code = `hint-cleared-${t}`;
+    const el = await landing(t, code);
+    localStorage.clear(); // the partner app's sign-in clears it: the ticket goes
+    await signIn(t);
+    const done = await el.resume();
+    expect(done?.result['connected']).to.equal(true);
+    expect(sessionStorage.getItem(HELD)).to.equal(null);
+    expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code, code]);
+    expect(tickets()).to.deep.equal({});
+    expect(Object.keys(spentRecords())).to.have.length(1);
+  });
+
+  it('localStorage cleared while a window holds a copy: the tab sends it; that window, landing on the activation page after, sends nothing', async () => {
+    const t = uid();
+    const code = `hint-cleared-copy-${t}`;
+    const el = await landing(t, code);
+    const win = openWindow('/test/fixtures/partner-signin.html');
+    const shown = () =>
+      win.location.pathname.endsWith('partner-signin.html') &&
+      win.document.readyState === 'complete';
+    await until(shown, 5000, 'the sign-in window');
+    localStorage.clear();
+    await signIn(t);
+    expect((await el.resume())?.result['connected']).to.equal(true);
+    const probe = uid();
+    win.location.assign(copyUrl(probe, hint(t)));
+    const seen = await ready(probe);
+    expect(seen.before.held).to.contain(code);
+    expect(seen.after.held).to.equal(null);
+    expect(seen.status).to.equal('');
+    expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code, code]);
+  });
+
+  it('localStorage cleared between the take and the redeem: still sent, once', async () => {
+    const t = uid();
+    const code = `hint-cleared-taken-${t}`;
+    keepHeld({ provider: 'hint', code, at: Date.now() });
+    await signIn(t);
+    const handle = resumeFlow(hint(t))!; // taken and claimed in this call
+    localStorage.clear();
+    expect((await handle.result).result['connected']).to.equal(true);
+    expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code]);
+  });
+
   it('a window of another process that claims the ticket in the same instant wins: this one ends cancelled, sending nothing', async () => {
     const t = uid();
     keepHeld({ provider: 'hint', code: `race-${t}`, at: Date.now() });
@@ -220,6 +286,42 @@ describe('a pending redirect flow, and a window the tab opened before the return
     expect(await exchanges(t)).to.have.length(1);
   });
 
+  it('localStorage cleared while the tab was at the provider: the return connects, one exchange', async () => {
+    const t = uid();
+    pending();
+    localStorage.clear(); // another tab of the origin signed out meanwhile
+    history.replaceState(null, '', `${testPage}?code=C-${t}&state=${state}`);
+    const ended = endOf(document); // the return either connects or fails
+    await element(t);
+    expect((await ended).type).to.equal('connected');
+    expect(location.search).to.equal('');
+    expect(sessionStorage.getItem(PENDING)).to.equal(null);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
+  it('localStorage cleared while a window holds a copy: the tab connects; the window, given the same return, is unauthorized, nothing sent', async () => {
+    const t = uid();
+    pending();
+    const probe = uid();
+    const win = openWindow(copyUrl(probe, hcss(t)));
+    const idle = await ready(probe);
+    expect(idle.after.pending).to.equal(idle.before.pending);
+    localStorage.clear();
+
+    history.replaceState(null, '', `${testPage}?code=C-${t}&state=${state}`);
+    const ended = endOf(document); // the return either connects or fails
+    await element(t);
+    expect((await ended).type).to.equal('connected');
+    expect(await exchanges(t)).to.have.length(1);
+
+    const again = uid();
+    win.location.assign(copyUrl(again, hcss(t), `&code=C-${t}&state=${state}`));
+    const failed = await channel.next({ type: 'failed', probe: again });
+    expect((failed['detail'] as { status: string }).status).to.equal('unauthorized');
+    expect((await ready(again)).after.pending).to.equal(null);
+    expect(await exchanges(t)).to.have.length(1);
+  });
+
   it('a window of another process that claims the ticket in the same instant wins: unauthorized, nothing sent', async () => {
     const t = uid();
     pending();
@@ -269,6 +371,7 @@ describe('tickets', () => {
       await signIn(t);
       expect((await el.resume())?.result['connected']).to.equal(true);
       expect(Object.keys(tickets())).to.deep.equal([`${TICKET_PREFIX}live`]);
+      expect(Object.keys(spentRecords())).to.deep.equal([`${SPENT_PREFIX}${id}`]);
     } finally {
       localStorage.removeItem('partner-item');
     }
@@ -299,7 +402,63 @@ describe('tickets', () => {
     expect(await first.redeem()).to.equal(true);
     expect(await first.redeem()).to.equal(false); // once
     expect(tickets()).to.deep.equal({});
+    expect(Object.keys(spentRecords())).to.have.length(1);
+    sessionStorage.setItem('oauth-connect:test-item', copy); // a window's copy, after the send
+    expect(takeOnce(window, 'oauth-connect:test-item')!.spent).to.equal(true);
     expect(sessionStorage.getItem('oauth-connect:test-item')).to.equal(null);
+  });
+
+  it('localStorage cleared: the first take claims the item anew, a copy taken next or after the send finds it spent', async () => {
+    keepOnce(window, 'oauth-connect:test-item', { n: 1 }, Date.now() + 60_000);
+    const copy = sessionStorage.getItem('oauth-connect:test-item')!;
+    localStorage.clear();
+    const first = takeOnce(window, 'oauth-connect:test-item')!;
+    expect(Object.keys(tickets())).to.have.length(1); // written again, with this claim
+    sessionStorage.setItem('oauth-connect:test-item', copy);
+    const second = takeOnce(window, 'oauth-connect:test-item')!;
+    expect([first.spent, second.spent]).to.deep.equal([false, true]);
+    expect(await first.redeem()).to.equal(true);
+    sessionStorage.setItem('oauth-connect:test-item', copy);
+    const third = takeOnce(window, 'oauth-connect:test-item')!;
+    expect(third.spent).to.equal(true);
+    expect(await third.redeem()).to.equal(false);
+    expect(tickets()).to.deep.equal({});
+  });
+
+  it('a dropped item cannot be spent by a copy, even after localStorage was cleared before the drop', async () => {
+    for (const clear of [false, true]) {
+      keepOnce(window, 'oauth-connect:test-item', { n: 1 }, Date.now() + 60_000);
+      const copy = sessionStorage.getItem('oauth-connect:test-item')!;
+      if (clear) localStorage.clear();
+      drop(window, 'oauth-connect:test-item');
+      sessionStorage.setItem('oauth-connect:test-item', copy);
+      expect(takeOnce(window, 'oauth-connect:test-item')!.spent).to.equal(true);
+    }
+  });
+
+  it('spent records: written before anything is sent, times only, living as long as the item; expired and foreign ones cleaned on the next write', async () => {
+    const deadline = Date.now() + 60_000;
+    keepOnce(window, 'oauth-connect:test-item', { n: 1 }, deadline);
+    const taken = takeOnce(window, 'oauth-connect:test-item')!;
+    expect(spentRecords()).to.deep.equal({});
+    expect(await taken.redeem()).to.equal(true);
+    const [[live, raw]] = Object.entries(spentRecords()) as [[string, string]];
+    const record = JSON.parse(raw) as Record<string, number>;
+    expect(Object.keys(record).sort()).to.deep.equal(['at', 'until']);
+    expect(record['until']).to.equal(deadline + 60_000);
+    expect(tickets()).to.deep.equal({});
+
+    localStorage.setItem(`${SPENT_PREFIX}old`, ticket(Date.now() - 1));
+    localStorage.setItem(`${SPENT_PREFIX}junk`, 'not json');
+    keepOnce(window, 'oauth-connect:other-item', {}, Date.now() + 60_000);
+    expect(Object.keys(spentRecords())).to.deep.equal([live]);
+
+    // an item already past its deadline: its spent record expires with it
+    keepOnce(window, 'oauth-connect:test-item', { n: 2 }, Date.now() - 61_000);
+    expect(await takeOnce(window, 'oauth-connect:test-item')!.redeem()).to.equal(true);
+    expect(Object.keys(spentRecords())).to.have.length(2);
+    keepOnce(window, 'oauth-connect:third-item', {}, Date.now() + 60_000);
+    expect(Object.keys(spentRecords())).to.deep.equal([live]);
   });
 });
 

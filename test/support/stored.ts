@@ -1,12 +1,13 @@
 /**
  * Items kept as the library keeps them (src/flow/storage.ts): in this tab's sessionStorage, with
- * the ticket in localStorage without which no window may spend them.
+ * the ticket in localStorage through which one window spends them (and then its spent record).
  */
 import { keepOnce } from '../../src/flow/storage.js';
 
 export const PENDING = 'oauth-connect:pending';
 export const HELD = 'oauth-connect:held:hint';
 export const TICKET_PREFIX = 'oauth-connect:ticket:';
+export const SPENT_PREFIX = 'oauth-connect:spent:';
 
 /** A pending redirect flow of this tab, as redirect mode writes it before leaving. */
 export function keepPending(pending: Record<string, unknown>): void {
@@ -26,11 +27,16 @@ export function keepHeld(held: { provider: string; code: string; at: number }): 
 }
 
 /** This origin's tickets (localStorage), by key. */
-export function tickets(): Record<string, string> {
+export const tickets = (): Record<string, string> => stored(TICKET_PREFIX);
+
+/** This origin's spent records (localStorage), by key. */
+export const spentRecords = (): Record<string, string> => stored(SPENT_PREFIX);
+
+function stored(prefix: string): Record<string, string> {
   const found: Record<string, string> = {};
   for (let i = 0; i < localStorage.length; i++) {
     const key = localStorage.key(i)!;
-    if (key.startsWith(TICKET_PREFIX)) found[key] = localStorage.getItem(key)!;
+    if (key.startsWith(prefix)) found[key] = localStorage.getItem(key)!;
   }
   return found;
 }
