@@ -21,16 +21,26 @@ type CodeProvider = keyof typeof AUTHORIZE;
 
 /**
  * The provider's expected issuer: its `issuer` option, else the one its authorize URL gives (HCSS:
- * IdentityServer's URL minus `/connect/authorize`). Throws at start-up when `requireIss` has none.
+ * IdentityServer's URL minus `/connect/authorize`). Throws at start-up when `requireIss` has none,
+ * and (fail-closed) when a provider that derives its issuer has an authorize URL that does not end
+ * in its suffix exactly (HCSS: `…/connect/authorize/`, `…/Connect/Authorize`): the issuer is not
+ * guessed, nor the check silently switched off — give `issuer`.
  */
 export function expectedIssuer(
   name: CodeProvider,
   config: Pick<GenericProvider, 'issuer' | 'requireIss' | 'authorizeUrl'>,
 ): IssuerCheck {
   const preset = AUTHORIZE[name];
-  const issuer = config.issuer ?? derive(config.authorizeUrl ?? preset.url, preset.issuerSuffix);
+  const authorizeUrl = config.authorizeUrl ?? preset.url;
+  const issuer = config.issuer ?? derive(authorizeUrl, preset.issuerSuffix);
   if (config.requireIss === true && issuer === undefined) {
     throw configError(`${name}.requireIss needs ${name}.issuer (its authorizeUrl gives none).`);
+  }
+  if (config.issuer === undefined && preset.issuerSuffix && authorizeUrl && !issuer) {
+    throw configError(
+      `${name}.authorizeUrl does not end in ${preset.issuerSuffix} (exactly, no trailing slash), ` +
+        `so its issuer cannot be derived: give ${name}.issuer (got ${JSON.stringify(authorizeUrl)}).`,
+    );
   }
   return { issuer, required: config.requireIss === true };
 }

@@ -57,10 +57,13 @@ export function issuerOption(name: string, value: unknown): void {
   }
   const scheme =
     url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK.includes(url.hostname));
-  if (!url || !scheme || /[?#]/.test(value as string)) {
+  // the redirect's `iss` is compared as a simple string: a space, tab or line break in the option
+  // (a copied line's end) would refuse every real redirect
+  // eslint-disable-next-line no-control-regex
+  if (!url || !scheme || /[?#\s\x00-\x1f\x7f]/.test(value as string)) {
     throw configError(
       `${name} must be an absolute https URL (http only on localhost, 127.0.0.1 or [::1]), ` +
-        `without query or fragment (got ${JSON.stringify(value)}).`,
+        `without query, fragment, whitespace or control characters (got ${JSON.stringify(value)}).`,
     );
   }
 }
