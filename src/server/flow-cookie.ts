@@ -78,6 +78,17 @@ export async function carriesFlowCookie(
   return found;
 }
 
+/** The names of the flow cookies (this handler's names) the request carries. */
+export function carriedCookieNames(request: Request): Set<string> {
+  const names = new Set<string>();
+  for (const pair of (request.headers.get('cookie') ?? '').split(/[;,]/)) {
+    const at = pair.indexOf('=');
+    const name = (at < 0 ? '' : pair.slice(0, at)).trim();
+    if (COOKIE_NAME.test(name)) names.add(name);
+  }
+  return names;
+}
+
 function line(settings: CookieSettings, pair: string, maxAge: number): string {
   const secure = settings.secure ? '; Secure' : '';
   return `${pair}; Path=${settings.path}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;

@@ -17,8 +17,8 @@ export interface RedisStoreOptions {
    * Flows held at most, over all instances, pending or finished (each until it expires); default
    * 50000. Past it a new flow is refused: the handler answers 503 with `Retry-After`. Measured
    * with Redis 7.0 (`used_memory`, flows of distinct users; see
-   * test/server/server-flow-limits.test.mjs): about 2.4 KB of Redis memory a flow, so about
-   * 120 MB at the default cap, plus the answer `storeCredentials` returns, per finished flow.
+   * test/server/server-flow-limits.test.mjs): about 2.5 KB of Redis memory a flow, so about
+   * 125 MB at the default cap, plus the answer `storeCredentials` returns, per finished flow.
    */
   readonly maxFlows?: number;
 }
@@ -26,7 +26,8 @@ export interface RedisStoreOptions {
 /**
  * KEYS: the user's set, the store's set, then the entries' keys. ARGV: now, ttl, maxPerUser,
  * maxFlows, the flow (its keys, space-separated), the prefix, then the entries' values.
- * Answers `{1}`, or `{0, ms until the oldest flow expires}` when the store is full.
+ * Answers `{1, the flows that gave way (their keys, space-separated)…}`, or `{0, ms until the
+ * oldest flow expires}` when the store is full.
  */
 const START = `
 local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -36,11 +37,13 @@ local user, all = KEYS[1], KEYS[2]
 redis.call('ZREMRANGEBYSCORE', user, '-inf', now)
 redis.call('ZREMRANGEBYSCORE', all, '-inf', now)
 local over = redis.call('ZCARD', user) - perUser + 1
+local gone = {1}
 if over > 0 then
   for _, old in ipairs(redis.call('ZRANGE', user, 0, over - 1)) do
     for key in string.gmatch(old, '%S+') do redis.call('DEL', prefix .. key) end
     redis.call('ZREM', user, old)
     redis.call('ZREM', all, old)
+    table.insert(gone, old)
   end
 end
 if redis.call('ZCARD', all) >= maxFlows then
@@ -51,7 +54,14 @@ for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 4], 'PX', ttl) end
 redis.call('ZADD', user, now + ttl, flow)
 redis.call('ZADD', all, now + ttl, flow)
 if redis.call('PTTL', user) < ttl then redis.call('PEXPIRE', user, ttl) end
-return {1}
+return gone
+`;
+
+/** KEYS: the key, the key it needs. ARGV: the value, ttl. Sets it only while the other exists. */
+const PUT_WHILE = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
 `;
 
 /**
@@ -67,10 +77,21 @@ export function redisStore(send: RedisSend, options: RedisStoreOptions | string 
   const maxFlows = countOption('maxFlows', rest.maxFlows, 50_000);
   const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
+  // Redis at its maxmemory (noeviction) refuses writes with an OOM error: the store is full
+  const write = async (args: string[]) => {
+    try {
+      return await send(args);
+    } catch (error) {
+      if (/\bOOM\b/.test(String((error as Error | undefined)?.message ?? ''))) {
+        throw new StoreFullError(1000);
+      }
+      throw error;
+    }
+  };
   return {
     async start(flow) {
       const entries = Object.entries(flow.entries);
-      const answer = await send([
+      const answer = await write([
         'EVAL',
         START,
         String(2 + entries.length),
@@ -87,9 +108,23 @@ export function redisStore(send: RedisSend, options: RedisStoreOptions | string 
       ]);
       if (!Array.isArray(answer)) throw new Error('oauth-connect redisStore: unexpected answer');
       if (Number(answer[0]) !== 1) throw new StoreFullError(Number(answer[1]) || 0);
+      return answer.slice(1).flatMap((old) => (typeof old === 'string' ? old.split(' ') : []));
     },
-    async put(key, value, ttlMs) {
-      await send(['SET', prefix + key, value, 'PX', ms(ttlMs)]);
+    async put(key, value, ttlMs, whileKey) {
+      if (whileKey === undefined) {
+        await write(['SET', prefix + key, value, 'PX', ms(ttlMs)]);
+        return true;
+      }
+      const answer = await write([
+        'EVAL',
+        PUT_WHILE,
+        '2',
+        prefix + key,
+        prefix + whileKey,
+        value,
+        ms(ttlMs),
+      ]);
+      return Number(answer) === 1;
     },
     async get(key) {
       return str(await send(['GET', prefix + key]));

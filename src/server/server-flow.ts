@@ -28,6 +28,7 @@ import { randomToken } from '../core/random.js';
 import { createState, sameState } from '../core/state.js';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
 import {
+  carriedCookieNames,
   carriesFlowCookie,
   clearFlowCookie,
   COOKIE_NAME,
@@ -221,13 +222,14 @@ export function createServerFlow(
       bySession: typeof bySession === 'function' ? (await bySession(request)) === true : bySession,
     };
     const owner: Owner = { state, session, cookie: cookie.name };
-    await store.start({
+    const gone = await store.start({
       user: session,
       entries: {
         [`pending:${state}`]: JSON.stringify(pending),
         [`owner:${flow}`]: JSON.stringify(owner),
       },
-      keys: [`pending:${state}`, `owner:${flow}`, `result:${flow}`],
+      // `cookie:<name>` is never written: it names the flow's cookie when the flow gives way
+      keys: [`pending:${state}`, `owner:${flow}`, `result:${flow}`, `cookie:${cookie.name}`],
       ttlMs: timeout,
       maxPerUser,
     });
@@ -241,6 +243,15 @@ export function createServerFlow(
     });
     const response = json(200, { url, flow });
     response.headers.append('set-cookie', setFlowCookie(cookies, cookie));
+    // the flows of this browser that gave way to this one: their cookies go too (a user pressing
+    // Connect again and again would otherwise pile them up until requests are too large)
+    const carried = carriedCookieNames(request);
+    for (const key of gone ?? []) {
+      const name = key.startsWith('cookie:') ? key.slice('cookie:'.length) : '';
+      if (COOKIE_NAME.test(name) && carried.has(name)) {
+        response.headers.append('set-cookie', clearFlowCookie(cookies, name));
+      }
+    }
     return response;
   }
 
@@ -254,13 +265,27 @@ export function createServerFlow(
     const pending = entry(pendingSchema, state ? await store.take(`pending:${state}`) : undefined);
     if (!pending) return page(400, 'This sign-in link is no longer valid.');
     const clear = clearFlowCookie(cookies, pending.cookie);
-    const keep = (outcome: Record<string, unknown>) =>
-      store.put(
-        `result:${pending.flow}`,
-        JSON.stringify({ session: pending.session, outcome } satisfies Outcome),
-        // kept until the flow expires (a second more, for clocks that differ between instances)
-        Math.max(1000, pending.deadline - Date.now()),
-      );
+    /**
+     * Keeps the outcome for the flow's element — only while the flow still counts (its owner
+     * entry lives): a flow that gave way or was abandoned meanwhile gets none (its element is
+     * told `expired`), so no result outlives its flow's count. A store that cannot keep it
+     * (full) ends the flow instead: its owner entry goes, and its element is told.
+     */
+    const keep = async (outcome: Record<string, unknown>) => {
+      try {
+        await store.put(
+          `result:${pending.flow}`,
+          JSON.stringify({ session: pending.session, outcome } satisfies Outcome),
+          // kept until the flow expires (a second more, for clocks that differ between instances)
+          Math.max(1000, pending.deadline - Date.now()),
+          `owner:${pending.flow}`,
+        );
+      } catch (error) {
+        await store.delete(`owner:${pending.flow}`).catch(() => undefined);
+        if (error instanceof StoreFullError) throw new UnkeptError(error, clear);
+        throw error;
+      }
+    };
     if (!(await carriesFlowCookie(request, pending.cookie, pending.binding))) {
       const user = await userOf(request);
       const sameUser = user !== undefined && sameState(pending.session, user);
@@ -291,7 +316,7 @@ export function createServerFlow(
         error === 'access_denied' ? 'cancelled' : 'error',
         query.get('error_description')?.slice(0, 500) ||
           (error === 'access_denied' ? 'Access was denied.' : 'The provider reported an error.'),
-        error ?? 'invalid_request',
+        errorCode(error),
       );
     } else {
       try {
@@ -360,7 +385,14 @@ export function createServerFlow(
       const kept = mine(entry(outcomeSchema, await store.get(`result:${flow}`)));
       if (kept) return json(200, kept.outcome);
       if (!owner) {
-        return json(200, failed('expired', 'The connection took too long; please start again.'));
+        return json(
+          200,
+          failed(
+            'expired',
+            'This connection is no longer in progress (it took too long, a newer one replaced ' +
+              'it, or its result could not be kept); please start again.',
+          ),
+        );
       }
       if (Date.now() >= until || request.signal.aborted) return json(200, { status: 'pending' });
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -373,6 +405,18 @@ export function createServerFlow(
       if (request.method === 'GET') {
         return await callback(request, url.searchParams).catch((error: unknown) => {
           options.onError?.(error, request);
+          const full = error instanceof UnkeptError ? error.cause : error;
+          if (full instanceof StoreFullError) {
+            // the store holds its cap: a busy page (503, Retry-After), not a server error
+            const seconds = retryAfter(full, timeout);
+            const busyPage = page(
+              503,
+              `Too many connections are in progress; please try again in ${seconds} s.`,
+              error instanceof UnkeptError ? error.clear : undefined,
+            );
+            busyPage.headers.set('retry-after', String(seconds));
+            return busyPage;
+          }
           return page(500, 'The connection could not be completed. Please try again.');
         });
       }
@@ -400,8 +444,7 @@ export function createServerFlow(
  * flow expires — at least 1, at most the flow timeout.
  */
 function busy(error: StoreFullError, timeout: number): Response {
-  const ms = Number.isFinite(error.retryAfterMs) ? error.retryAfterMs : timeout;
-  const seconds = Math.min(Math.ceil(timeout / 1000), Math.max(1, Math.ceil(ms / 1000)));
+  const seconds = retryAfter(error, timeout);
   const response = errorResponse(
     new HttpError(
       503,
@@ -411,6 +454,29 @@ function busy(error: StoreFullError, timeout: number): Response {
   );
   response.headers.set('retry-after', String(seconds));
   return response;
+}
+
+function retryAfter(error: StoreFullError, timeout: number): number {
+  const ms = Number.isFinite(error.retryAfterMs) ? error.retryAfterMs : timeout;
+  return Math.min(Math.ceil(timeout / 1000), Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/** The store could not keep a redirect's outcome (full): the flow was ended, its cookie goes. */
+class UnkeptError extends Error {
+  constructor(
+    override readonly cause: StoreFullError,
+    readonly clear: string,
+  ) {
+    super('oauth-connect/server: the flow store is full; the outcome could not be kept');
+  }
+}
+
+/**
+ * The redirect's `error`, as kept: an RFC 6749 §4.1.2.1 error code is short printable ASCII
+ * without `"` or `\`; anything else (or longer than 64) is kept as `invalid_request`.
+ */
+function errorCode(error: string | null): string {
+  return error && /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(error) ? error : 'invalid_request';
 }
 
 /** The provider config with the redirect URI this handler registered (its own URL). */

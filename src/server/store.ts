@@ -19,8 +19,9 @@ export interface FlowStart {
   /** The entries to store (key → value), each for `ttlMs`. */
   readonly entries: Readonly<Record<string, string>>;
   /**
-   * Every key of the flow: its entries' and those it writes later (its result). All are deleted
-   * when the flow gives way. No key holds a space.
+   * Every key of the flow: its entries' and those it writes later (its result), and any it only
+   * names (never written: its cookie, `cookie:<name>`, answered back when the flow gives way). All
+   * are deleted when the flow gives way. No key holds a space.
    */
   readonly keys: readonly string[];
   /** ms the flow lives. */
@@ -33,11 +34,17 @@ export interface FlowStore {
   /**
    * Starts a flow, in one atomic step: the user's oldest flows give way until the user holds
    * fewer than `maxPerUser`; then, unless the store holds its cap (a {@link StoreFullError}, and
-   * nothing stored), the flow's entries are stored and the flow is counted.
+   * nothing stored), the flow's entries are stored and the flow is counted. Answers the keys
+   * (`FlowStart.keys`) of the user's flows that gave way, or nothing.
    */
-  start(flow: FlowStart): Promise<void>;
-  /** Stores `value` under `key` for `ttlMs` (a started flow's result). */
-  put(key: string, value: string, ttlMs: number): Promise<void>;
+  start(flow: FlowStart): Promise<readonly string[] | void>;
+  /**
+   * Stores `value` under `key` for `ttlMs` (a started flow's result) — with `whileKey`, in one
+   * atomic step and only while `whileKey` exists (the flow's owner entry: a flow that gave way, or
+   * was abandoned, while its result was on its way gets none, so no result outlives the count of
+   * its flow). Answers whether it stored.
+   */
+  put(key: string, value: string, ttlMs: number, whileKey?: string): Promise<boolean>;
   /** Reads `key`, or undefined when it is missing or expired. */
   get(key: string): Promise<string | undefined>;
   /** Reads and deletes `key` at once: of two concurrent takers, one gets it. */
@@ -124,7 +131,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): FlowStore {
       const now = Date.now();
       sweep(now);
       const mine = users.get(flow.user) ?? [];
-      while (mine.length >= flow.maxPerUser) drop(mine[0]!);
+      const gone: string[] = [];
+      while (mine.length >= flow.maxPerUser) {
+        gone.push(...(flows.get(mine[0]!)?.keys ?? []));
+        drop(mine[0]!);
+      }
       if (flows.size >= maxFlows) {
         const oldest = flows.values().next().value;
         throw new StoreFullError(Math.max(0, (oldest?.expires ?? now) - now));
@@ -135,15 +146,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): FlowStore {
       flows.set(id, { user: flow.user, keys: [...flow.keys], expires });
       mine.push(id);
       users.set(flow.user, mine);
+      return gone;
     },
-    async put(key, value, ttlMs) {
-      // a flow's result: at most one a flow, and deleted with it; beyond three entries a flow
-      // (pending, owner, result) something else writes here, and is refused
-      if (entries.size >= maxFlows * 3 && !entries.has(key)) {
+    async put(key, value, ttlMs, whileKey) {
+      if (whileKey !== undefined) {
+        // a flow's result: only while its flow counts (its owner entry lives), so at most one a
+        // counted flow, deleted with it
+        if (!live(whileKey)) return false;
+      } else if (entries.size >= maxFlows * 3 && !entries.has(key)) {
+        // beyond three entries a flow (pending, owner, result) something else writes here
         sweep(Date.now());
         if (entries.size >= maxFlows * 3) throw new StoreFullError(1000);
       }
       entries.set(key, { value, expires: Date.now() + ttlMs });
+      return true;
     },
     async get(key) {
       return live(key)?.value;
