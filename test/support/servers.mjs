@@ -237,6 +237,8 @@ export function serverFlowMiddleware() {
         scope: 'openid timecards:read',
         redirectUris: [redirectUri],
         authorizeUrl: `${origins.provider}/oauth/authorize${query}`,
+        // (not an IdentityServer path: its issuer is given, as a partner with such a URL must)
+        issuer: origins.provider,
         tokenUrl: `${origins.provider}/oauth/token`,
       });
       const variants = {
