@@ -184,7 +184,18 @@ try {
     await Promise.all([hcss.waitForNavigation(), hcss.click('button[type="submit"]')]);
     await hcss.waitForSelector('button[value="allow"]');
     await png(hcss, 'hcss-consent.png');
-    await page.waitForSelector('#hcss >>> [part="severed"]', { timeout: 5000 });
+    // the user looks back at the page (the sign-in window goes behind it, still open): the offer
+    // shows on that return, never while the sign-in window is in front
+    await page.bringToFront();
+    // (headless Chromium moves no focus itself: the blur and focus a browser fires on the way)
+    await page.evaluate(() => {
+      window.dispatchEvent(new FocusEvent('blur'));
+      window.dispatchEvent(new FocusEvent('focus'));
+    });
+    await page.waitForFunction(
+      () => document.querySelector('#hcss')?.shadowRoot?.querySelector('[part="severed"]'),
+      { polling: 100, timeout: 5000 },
+    );
     await cardShot(page, 'hcss', 'hcss-severed.png');
     await hcss.click('button[value="allow"]');
   });
