@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createServerFlow, toNodeListener } from '../../dist/server.js';
-import { browser, mockProvider } from './support.mjs';
+import { browser, genericAt, mockProvider } from './support.mjs';
 
 let provider;
 let app; // { url, close }
@@ -39,13 +39,7 @@ after(async () => {
 function mount(extra = {}) {
   handler = createServerFlow({
     providers: {
-      generic: {
-        authorizeUrl: 'https://id.example/authorize',
-        tokenUrl: `${provider.url}/token`,
-        clientId: 'c',
-        clientSecret: 's',
-        redirectUris: [],
-      },
+      generic: genericAt(provider, { clientSecret: 's' }),
     },
     redirectUri: app.url,
     pollWindow: 300,
@@ -110,12 +104,7 @@ describe('server flow: bound to the browser by its flow cookie, whatever SameSit
   it('on https the flow cookie is __Host- (Secure, Path=/, no Domain), so no sibling subdomain can plant one', async () => {
     const https = createServerFlow({
       providers: {
-        generic: {
-          authorizeUrl: 'https://id.example/authorize',
-          tokenUrl: `${provider.url}/token`,
-          clientId: 'c',
-          redirectUris: [],
-        },
+        generic: genericAt(provider),
       },
       redirectUri: 'https://app.example/oauth/server',
       session: () => 'alice',

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createServerFlow } from '../../dist/server.js';
-import { mockProvider } from './support.mjs';
+import { genericAt, mockProvider } from './support.mjs';
 
 const REDIRECT = 'https://app.example/oauth/server';
 const HCSS_ISSUER = 'https://api.hcssapps.com/identity';
@@ -36,13 +36,7 @@ const hcss = (extra = {}) => ({
   },
 });
 const generic = (extra = {}) => ({
-  generic: {
-    authorizeUrl: 'https://id.example/authorize',
-    tokenUrl: `${provider.url}/token`,
-    clientId: 'c',
-    redirectUris: [],
-    ...extra,
-  },
+  generic: genericAt(provider, extra),
 });
 
 const post = (handler, body, cookie = '') =>

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createServerFlow, memoryStore, redisStore } from '../../dist/server.js';
-import { mockProvider, startRedis } from './support.mjs';
+import { genericAt, mockProvider, startRedis } from './support.mjs';
 
 const REDIRECT = 'https://app.example/oauth/server';
 
@@ -21,12 +21,7 @@ after(() => provider.close());
 function flowHandler(extra = {}) {
   return createServerFlow({
     providers: {
-      generic: {
-        authorizeUrl: 'https://id.example/authorize',
-        tokenUrl: `${provider.url}/token`,
-        clientId: 'c',
-        redirectUris: [],
-      },
+      generic: genericAt(provider),
     },
     redirectUri: REDIRECT,
     pollWindow: 100,

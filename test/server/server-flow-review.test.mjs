@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createServerFlow, memoryStore, redisStore, StoreFullError } from '../../dist/server.js';
-import { mockProvider, startRedis } from './support.mjs';
+import { genericAt, mockProvider, startRedis } from './support.mjs';
 
 const REDIRECT = 'https://app.example/oauth/server';
 
@@ -38,12 +38,7 @@ let stored = 0;
 function flowHandler(extra = {}, providers) {
   return createServerFlow({
     providers: providers ?? {
-      generic: {
-        authorizeUrl: 'https://id.example/authorize',
-        tokenUrl: `${provider.url}/token`,
-        clientId: 'c',
-        redirectUris: [],
-      },
+      generic: genericAt(provider),
     },
     redirectUri: REDIRECT,
     pollWindow: 50,
@@ -275,13 +270,7 @@ describe('review: start-up checks of the issuer', () => {
           flowHandler(
             {},
             {
-              generic: {
-                authorizeUrl: 'https://id.example/authorize',
-                tokenUrl: `${provider.url}/token`,
-                clientId: 'c',
-                redirectUris: [],
-                issuer,
-              },
+              generic: genericAt(provider, { issuer }),
             },
           ),
         /generic\.issuer must be an absolute https URL.*whitespace/,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createServerFlow, redisStore, toNodeListener } from '../../dist/server.js';
-import { mockProvider, startRedis } from './support.mjs';
+import { genericAt, mockProvider, startRedis } from './support.mjs';
 
 const REDIRECT = 'https://app.example/oauth/server';
 const ACCESS = 'at-SECRET';
@@ -19,14 +19,7 @@ after(() => provider.close());
 function flowHandler(extra = {}) {
   return createServerFlow({
     providers: {
-      generic: {
-        authorizeUrl: 'https://id.example/authorize',
-        tokenUrl: `${provider.url}/token`,
-        clientId: 'c',
-        clientSecret: 's',
-        scope: 'openid profile',
-        redirectUris: [],
-      },
+      generic: genericAt(provider, { clientSecret: 's', scope: 'openid profile' }),
     },
     redirectUri: REDIRECT,
     pollWindow: 300,

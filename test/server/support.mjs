@@ -151,3 +151,15 @@ export function browser() {
     navigate: (url, site = 'cross') => request(url, { site }),
   };
 }
+
+/**
+ * The `generic` provider the server-flow tests use: its token endpoint at `provider` (a
+ * mockProvider), an authorize URL that is never fetched, and `extra` options on top.
+ */
+export const genericAt = (provider, extra = {}) => ({
+  authorizeUrl: 'https://id.example/authorize',
+  tokenUrl: `${provider.url}/token`,
+  clientId: 'c',
+  redirectUris: [],
+  ...extra,
+});
