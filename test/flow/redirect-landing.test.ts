@@ -350,6 +350,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     store();
     history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=hcss-state`);
     await page(t);
+    await until(() => sources().length > 0, 8000, "the owner's event");
     expect(sources()).to.deep.equal(['hcss:connected']);
     expect(location.search).to.equal('');
     expect(sessionStorage.getItem(PENDING)).to.equal(null);
@@ -364,6 +365,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     store();
     history.replaceState(null, '', `${testPage}?code=H-${t.hint}`);
     await page(t);
+    await until(() => sources().length > 0, 8000, "the owner's event");
     expect(sources()).to.deep.equal(['hint:connected']);
     expect((await backendLog(t.hint)).map((l) => l.body)).to.deep.equal([
       { provider: 'hint', code: `H-${t.hint}` },
@@ -377,6 +379,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     store({ provider: 'healthtap', state: 'ht-state', codeVerifier: undefined });
     history.replaceState(null, '', `${testPage}?error=access_denied`);
     await page(t);
+    await until(() => sources().length > 0, 8000, "the owner's event");
     expect(sources()).to.deep.equal(['healthtap:failed']);
     expect((recorder.events[0] as FailedEvent).detail.status).to.equal('cancelled');
     expect(sessionStorage.getItem(PENDING)).to.equal(null);
@@ -401,6 +404,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     const t = ids();
     history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=forged`);
     await page(t);
+    await until(() => sources().length > 0, 8000, "the owner's event");
     expect(sources()).to.deep.equal(['healthtap:failed']); // the first redirect element on the page
     expect((recorder.events[0] as FailedEvent).detail.status).to.equal('unauthorized');
     expect(location.search).to.equal('');
@@ -412,6 +416,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     store({ createdAt: Date.now() - 400000 });
     history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=hcss-state`);
     await page(t);
+    await until(() => sources().length > 0, 8000, "the owner's event");
     expect(sources()).to.deep.equal(['hcss:failed']);
     expect((recorder.events[0] as FailedEvent).detail.status).to.equal('expired');
     expect(location.search).to.equal('');
@@ -424,6 +429,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
     store({ createdAt: Date.now() - 400000 });
     history.replaceState(null, '', `${testPage}?code=C-${t.hcss}&state=hcss-state`);
     await page(t, 'popup');
+    await until(() => sources().length > 0, 8000, "the owner's event");
     expect(sources()).to.deep.equal(['hcss:failed']);
     expect((recorder.events[0] as FailedEvent).detail.status).to.equal('expired');
     expect(location.search).to.equal('');
