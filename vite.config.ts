@@ -86,6 +86,24 @@ const inlineCallback: UserConfig = {
   },
 };
 
+/**
+ * The browser code's chunks in dist/, cut so that a partner's bundler (which splits by which
+ * entry points and `import()`s reach a file) ships a page load of two files and a popup flow of
+ * two more, rather than one file per combination of modes that share a module:
+ * - `kernel`: what the click needs synchronously and the runners use too (the options, errors,
+ *   the popup window and its closer, the mode table);
+ * - `engine`: one flow's code, shared by every runner (the engine, requests, the schemas of
+ *   messages and the exchange answer, the popup runner itself, which the server runner extends).
+ * The answer taker (url-answer.ts, storage.ts), the redirect, landing and server runners and
+ * connection health stay chunks of their own: a popup flow never fetches them. Modules the callback
+ * page or the server entry import as well are left where the bundler puts them (a group would
+ * make those entries import it).
+ */
+const KERNEL =
+  /\/src\/(core\/(errors|config|url-safety|providers\/\w+)|flow\/(api|modes\/index|window\/(closer|popup-window|lifetime)))\.ts$/;
+const ENGINE =
+  /\/src\/(core\/(abort|backend|completion|exchange|issuer|ownership|request|schemas\/(messages|limits))|flow\/(engine|ready|modes\/popup|window\/(channel|presence|url-poller)))\.ts$/;
+
 export default defineConfig(({ mode }) => {
   if (mode === 'cdn') return cdn('src/index.ts', 'oauth-connect.min.js');
   if (mode === 'cdn-callback') return cdn('src/callback.ts', 'callback.min.js');
@@ -112,6 +130,17 @@ export default defineConfig(({ mode }) => {
       rollupOptions: {
         // dependencies and peers stay imports (react.js needs @lit/react and react, both peers)
         external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^react($|\/)/],
+        // (a group holds only the modules it names, not their imports; which needs this)
+        preserveEntrySignatures: 'allow-extension',
+        output: {
+          codeSplitting: {
+            includeDependenciesRecursively: false,
+            groups: [
+              { name: 'kernel', test: KERNEL },
+              { name: 'engine', test: ENGINE },
+            ],
+          },
+        },
       },
     },
   };

@@ -205,7 +205,7 @@ export class OAuthConnect extends LitElement {
    * Resolves undefined when there is nothing to finish (or a flow runs); rejects like `connect()`.
    */
   resume(): Promise<ConnectResult | undefined> {
-    return this.flow.resume() ?? Promise.resolve(undefined);
+    return this.flow.resume();
   }
 
   /** Fetches `status-url` again. */

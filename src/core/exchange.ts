@@ -2,7 +2,7 @@ import { backendMessage, callBackend, type BackendRequest } from './backend.js';
 import type { Completion } from './completion.js';
 import { ConnectError } from './errors.js';
 import type { ProviderId } from './providers/types.js';
-import { exchangeResponseSchema } from './schemas.js';
+import { exchangeResponseSchema } from './schemas/messages.js';
 
 export type { FetchLike } from './backend.js';
 

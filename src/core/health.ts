@@ -7,7 +7,7 @@
 import { backendMessage, callBackend, jsonObject, type BackendRequest } from './backend.js';
 import { ConnectError } from './errors.js';
 import type { ProviderId } from './providers/types.js';
-import { statusResponseSchema } from './schemas.js';
+import { parseStatusResponse } from './schemas/answers.js';
 
 /** What the element shows of a connection (see the README's "Connection health"). */
 export type Health =
@@ -37,9 +37,9 @@ export async function readHealth(request: BackendRequest): Promise<Health> {
   const { response, json } = answer;
   if (!response.ok) return unknown(`The status endpoint answered ${response.status}.`);
   if (json === undefined) return unknown('The status endpoint did not answer JSON.');
-  const parsed = statusResponseSchema.safeParse(json);
-  if (!parsed.success) return unknown('The status endpoint answered an unexpected shape.');
-  const { connected, name, error, updatedAt } = parsed.data;
+  const parsed = parseStatusResponse(json);
+  if (!parsed) return unknown('The status endpoint answered an unexpected shape.');
+  const { connected, name, error, updatedAt } = parsed;
   const extra = {
     ...(name?.trim() ? { name: name.trim() } : {}),
     ...(updatedAt ? { updatedAt } : {}),

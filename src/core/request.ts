@@ -7,7 +7,6 @@ import type { FetchLike } from './exchange.js';
 import { expectIssuer } from './issuer.js';
 import { createPkcePair } from './pkce.js';
 import { createState } from './state.js';
-import { fetchUrlFromEndpoint } from './url-endpoint.js';
 import { parseSafeUrl } from './url-safety.js';
 
 /** The URL to open and what must come back from it. */
@@ -77,6 +76,8 @@ export async function prepareRequest(
       throw new ConnectError('invalid_config', 'resolveUrl gave no URL.');
     }
   } else if (config.urlEndpoint) {
+    // (a chunk of its own: a flow that opens a preset's URL never fetches it)
+    const { fetchUrlFromEndpoint } = await import('./url-endpoint.js');
     const answer = await fetchUrlFromEndpoint({
       fetch: context.fetch,
       url: config.urlEndpoint,

@@ -6,7 +6,7 @@
 import { callBackend, type BackendRequest } from './backend.js';
 import type { ServerCompletion } from './completion.js';
 import { ConnectError, FAILURE_STATUSES, type FailureStatus } from './errors.js';
-import { serverResultSchema } from './schemas.js';
+import { parseServerResult } from './schemas/answers.js';
 
 /** `url` is the `createServerFlow` route (the element's `url-endpoint`). */
 export interface ServerPoll extends BackendRequest {
@@ -27,14 +27,14 @@ export async function pollServerResult(poll: ServerPoll): Promise<ServerCompleti
       continue;
     }
     failures = 0;
-    const answer = serverResultSchema.safeParse(reply.json);
-    if (!reply.response.ok || !answer.success) {
+    const answer = parseServerResult(reply.json);
+    if (!reply.response.ok || !answer) {
       throw new ConnectError(
         'error',
         `The server answered ${reply.response.status} to the flow poll.`,
       );
     }
-    const { status, result, failure, message, error } = answer.data;
+    const { status, result, failure, message, error } = answer;
     if (status === 'connected') return { result: result ?? { connected: true } };
     if (status === 'pending') {
       // a server that answers at once (no long-poll) is asked at most twice a second

@@ -1,6 +1,6 @@
 import { callBackend, type BackendRequest } from './backend.js';
 import { ConnectError } from './errors.js';
-import { urlEndpointResponseSchema } from './schemas.js';
+import { parseUrlEndpointResponse } from './schemas/answers.js';
 
 /**
  * Asks the partner backend for the URL to open (`POST url-endpoint` with
@@ -15,11 +15,9 @@ export async function fetchUrlFromEndpoint(
   if (!response.ok) {
     throw new ConnectError('error', `The URL endpoint answered ${response.status}.`);
   }
-  const parsed = urlEndpointResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConnectError('invalid_config', 'The URL endpoint did not answer { "url": "…" }.', {
-      cause: parsed.error,
-    });
+  const parsed = parseUrlEndpointResponse(json);
+  if (!parsed) {
+    throw new ConnectError('invalid_config', 'The URL endpoint did not answer { "url": "…" }.');
   }
-  return parsed.data;
+  return parsed;
 }

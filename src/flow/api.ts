@@ -7,10 +7,9 @@
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
-import { MODE_TABLE, RESUMERS, type Chunk, type RunnerModule } from './modes/index.js';
-import { takeHeldCode } from './storage.js';
-import type { ConnectResult, FlowContext, FlowHandle, Found } from './types.js';
-import { takeAnswer } from './url-answer.js';
+import { ANSWERS, MODE_TABLE, RESUMERS, type Chunk, type RunnerModule } from './modes/index.js';
+import { HELD_PREFIX, PENDING_ITEM } from '../core/protocol.js';
+import type { ConnectResult, FlowContext, FlowHandle } from './types.js';
 import { closePopup } from './window/closer.js';
 import { onAbort } from './window/lifetime.js';
 
@@ -85,37 +84,42 @@ export function connect(options: ConnectOptions, signal?: AbortSignal): Promise<
 
 /**
  * On page load: finishes a flow whose answer is in this page's URL and belongs to this element
- * (core/ownership) — this tab's redirect return for its provider, or a landing code — taking it
- * from the URL synchronously; or (landing) the code this tab held for the user's sign-in. Returns
- * undefined, touching nothing, when there is nothing of its own; the runner chunk that finishes it
- * is loaded only when there is something to finish.
+ * (core/ownership) — this tab's redirect return for its provider, or a landing code — or (landing)
+ * the code this tab held for the user's sign-in. Resolves undefined, touching nothing, when there
+ * is nothing of its own. A page with nothing that could be an answer or a kept item (most pages)
+ * is told so synchronously, and loads nothing; otherwise the small chunk that takes answers
+ * (url-answer.ts) loads, and takes this element's answer from the URL in one task — scrubbed from
+ * the address bar, its ticket claimed — before the promise resolves; the runner chunk that
+ * finishes it is loaded only then.
  */
 export function resumeFlow(
   options: ConnectOptions,
   context: FlowContext = {},
-): FlowHandle | undefined {
+): Promise<FlowHandle | undefined> {
   const win = hostWindow(context);
-  if (!win) return undefined; // server-side rendering: no URL to finish
   const provider = providerOf(options);
   const mode = modeOf(options) ?? 'popup';
-  if (!(MODES as readonly string[]).includes(mode)) return undefined;
-  const answer = takeAnswer(win, { provider, mode });
-  // landing: a code in the URL supersedes one held for the sign-in; without one, the held code
-  const held = MODE_TABLE[mode as Mode].holds ? takeHeldCode(win, provider) : undefined;
-  if (!answer && held === undefined) return undefined;
-  const found: Found = answer ? { answer } : { held };
-  const at = Date.now();
-  let config: ResolvedConfig;
-  try {
-    // only what finishing needs is checked: the page returned to need not be able to start a flow
-    config = resolveConfig(options, win.location.href, { resume: true });
-  } catch (error) {
-    return failedHandle(provider, error);
-  }
-  const resumer = RESUMERS[answer ? answer.claim : 'landing'];
-  return fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
-    m.resumeFlow(m.runner, config, options, context, win, found, at),
-  );
+  // outside a browser (server-side rendering) there is no URL to finish
+  if (!win || !(MODES as readonly string[]).includes(mode)) return Promise.resolve(undefined);
+  const holds = MODE_TABLE[mode as Mode].holds === true;
+  if (!mayHold(win, provider, holds)) return Promise.resolve(undefined);
+  return ANSWERS.load().then(({ findAnswer }) => {
+    if (context.signal?.aborted) return undefined; // its element is gone: left for another
+    const found = findAnswer(win, { provider, mode }, holds);
+    if (!found) return undefined;
+    const at = Date.now();
+    let config: ResolvedConfig;
+    try {
+      // only what finishing needs is checked: the page returned to need not be able to start a flow
+      config = resolveConfig(options, win.location.href, { resume: true });
+    } catch (error) {
+      return failedHandle(provider, error);
+    }
+    const resumer = RESUMERS[found.answer ? found.answer.claim : 'landing'];
+    return fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
+      m.resumeFlow(m.runner, config, options, context, win, found, at),
+    );
+  });
 }
 
 /**
@@ -182,6 +186,28 @@ function fromChunk(
     },
   );
   return { provider, result, reopen: () => reopen() };
+}
+
+/**
+ * Might this page hold something to finish: an answer in its URL (a key a callback carries), this
+ * tab's pending redirect flow, or (`holds`) a code held for `provider`'s sign-in? Synchronous and
+ * cheap, so that the page of nearly every load, which holds none, loads nothing more. Storage that
+ * cannot be read might hold something: url-answer.ts judges it.
+ */
+function mayHold(win: Window, provider: ProviderId, holds: boolean): boolean {
+  const { search, hash } = new URL(win.location.href);
+  const keys = [new URLSearchParams(search), new URLSearchParams(hash.slice(1))];
+  // (core/callback-params: the keys that make a URL an answer at all)
+  if (keys.some((k) => k.has('code') || k.has('error') || k.has('status_code'))) return true;
+  try {
+    const session = win.sessionStorage;
+    return (
+      session.getItem(PENDING_ITEM) !== null ||
+      (holds && session.getItem(HELD_PREFIX + provider) !== null)
+    );
+  } catch {
+    return true;
+  }
 }
 
 /** The window flows run in: the context's, else the global one; none outside a browser. */

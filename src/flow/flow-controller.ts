@@ -70,6 +70,8 @@ export class FlowController {
   private running: Promise<ConnectResult> | undefined;
   private abort: AbortController | undefined;
   private autostarting: AbortController | undefined;
+  private resuming: AbortController | undefined;
+  private looking: Promise<ConnectResult | undefined> | undefined;
   private connected = false;
 
   constructor(
@@ -105,24 +107,37 @@ export class FlowController {
   start(): Promise<ConnectResult> {
     if (this.running) return this.running;
     this.autostarting?.abort();
+    this.resuming?.abort();
     const abort = new AbortController();
     return this.track(abort, startFlow(this.options(), this.context(abort)));
   }
 
   /**
    * Finishes a redirect return or a landing code of this host found in this page's URL (or the
-   * code held for the sign-in); undefined when there is nothing to finish or a flow runs.
+   * code held for the sign-in); resolves undefined when there is nothing to finish or a flow runs.
+   * While the page is being looked at (api.ts `resumeFlow`: its chunk loads), a second call gets
+   * the first one's promise; a start then leaves the page unlooked-at.
    */
-  resume(): Promise<ConnectResult> | undefined {
-    if (this.running) return undefined;
+  resume(): Promise<ConnectResult | undefined> {
+    if (this.running) return Promise.resolve(undefined);
+    if (this.looking) return this.looking;
     this.autostarting?.abort();
-    const abort = new AbortController();
-    const handle = resumeFlow(this.options(), this.context(abort));
-    if (handle) return this.track(abort, handle);
-    this.abort = undefined;
-    // no held code any more (a window with a copy of this tab's storage sent it): no sign-in notice
-    if (this.state.kind === 'signin-required') this.end({ kind: 'idle' });
-    return undefined;
+    const abort = (this.resuming = new AbortController());
+    const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
+    const found = resumeFlow(this.options(), context).catch((error: unknown): FlowHandle => ({
+      // the chunk that takes answers did not load: this page's answer cannot be finished
+      provider: this.host.provider ?? 'generic',
+      result: Promise.reject(toConnectError(error)),
+      reopen: () => false,
+    }));
+    const looking = found.then((handle) => {
+      if (this.resuming === abort) this.resuming = this.looking = undefined;
+      if (handle && !abort.signal.aborted && !this.running) return this.track(abort, handle);
+      // no held code any more (a window with a copy of this tab's storage sent it): no sign-in notice
+      if (!handle && this.state.kind === 'signin-required') this.end({ kind: 'idle' });
+      return undefined;
+    });
+    return (this.looking = looking);
   }
 
   /** Loads the engine and makes the request ahead, when a click looks likely (not when disabled). */
@@ -154,6 +169,7 @@ export class FlowController {
 
   cancel(): void {
     this.autostarting?.abort();
+    this.resuming?.abort();
     this.abort?.abort();
   }
 
@@ -166,9 +182,7 @@ export class FlowController {
     this.connected = true;
     void this.host.updateComplete.then(() => {
       if (!this.host.isConnected) return;
-      const resumed = this.resume();
-      if (resumed) resumed.catch(ignore);
-      else this.autostart();
+      this.resume().then((result) => result ?? this.autostart(), ignore);
     });
   }
 

@@ -67,7 +67,7 @@ export interface UrlAnswer {
   readonly redeem?: (() => Promise<boolean>) | undefined;
 }
 
-/** What a page holds for an element to finish (api.ts `resumeFlow`), taken synchronously. */
+/** What a page holds for an element to finish (api.ts `resumeFlow`), taken in one task. */
 export type Found =
   | { readonly answer: UrlAnswer; readonly held?: undefined }
   | { readonly answer?: undefined; readonly held: TakenItem | undefined };
@@ -83,8 +83,6 @@ export interface Gesture {
   readonly popup?: Window | null | undefined;
   /** The request made before the click that the popup opened at (ready.ts). */
   readonly ready?: ReadyRequest | undefined;
-  /** `landing`: the code taken from this page's URL, if it carried one. */
-  readonly answer?: UrlAnswer | undefined;
 }
 
 /** A request made before the click (ready.ts), with the per-flow key its window carries. */

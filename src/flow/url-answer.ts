@@ -1,13 +1,27 @@
 /**
- * An answer in this page's own URL (a redirect return, a landing code), taken synchronously on the
- * first load — before the runner chunk is even requested — by the element it belongs to
- * (core/ownership), and only by it. The runner that resumes it judges what was taken.
+ * An answer in this page's own URL (a redirect return, a landing code), taken by the element it
+ * belongs to (core/ownership), and only by it, in one task as soon as this small chunk is loaded
+ * — before its runner chunk is requested. A page loads it only when its URL or its storage might
+ * hold something (api.ts). The runner that resumes it judges what was taken.
  */
 import { parseCallbackUrl, stripCallbackParams } from '../core/callback-params.js';
 import { claimReturn, type Claimant, type PendingClaim } from '../core/ownership.js';
 import { PENDING_ITEM } from '../core/protocol.js';
-import { drop, peek, takeOnce } from './storage.js';
-import type { UrlAnswer } from './types.js';
+import { drop, peek, takeHeldCode, takeOnce } from './storage.js';
+import type { Found, UrlAnswer } from './types.js';
+
+/**
+ * What this page holds for `claimant` (api.ts `resumeFlow`), taken in this one task: its answer in
+ * the URL (takeAnswer); else, where its mode `holds` them (landing), the code this tab held for
+ * its sign-in — a code in the URL supersedes one held. Undefined: nothing of its own.
+ */
+export function findAnswer(win: Window, claimant: Claimant, holds: boolean): Found | undefined {
+  const answer = takeAnswer(win, claimant);
+  // (taken either way: a code superseded by the URL's is never sent)
+  const held = holds ? takeHeldCode(win, claimant.provider) : undefined;
+  if (answer) return { answer };
+  return held ? { held } : undefined;
+}
 
 /**
  * Takes the answer in this page's URL if it belongs to `claimant`: scrubs it from the address bar

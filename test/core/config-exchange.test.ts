@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { resolveConfig, type ConnectOptions } from '../../src/core/config.js';
 import { ConnectError } from '../../src/core/errors.js';
 import { exchangeBody, postExchange, type FetchLike } from '../../src/core/exchange.js';
-import { parseWindowMessage } from '../../src/core/schemas.js';
+import { parseWindowMessage } from '../../src/core/schemas/messages.js';
 import { prepareRequest } from '../../src/core/request.js';
 
 const page = 'https://app.example/page';

@@ -9,7 +9,7 @@ import {
   type Claim,
   type Claimant,
 } from '../../src/core/ownership.js';
-import type { PendingFlow } from '../../src/core/schemas.js';
+import type { PendingFlow } from '../../src/core/schemas/kept.js';
 
 const attempt: AttemptBinding = {
   allowedOrigins: ['https://app.example', 'https://bwell.example'],

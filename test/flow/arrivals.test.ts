@@ -201,7 +201,7 @@ describe('Hint InstantOn: a code that lands before the sign-in', () => {
       provider: 'hint',
       exchangeUrl: exchangeUrl(t, '401-until-signed-in'),
     } as const;
-    const third = await resumeFlow(options)!.result.catch((e: unknown) => e);
+    const third = await (await resumeFlow(options))!.result.catch((e: unknown) => e);
     expect(third).to.include({ status: 'exchange_failed', signinRequired: true });
     expect(heldCode()).to.deep.equal(first);
     expect(await exchanges(t)).to.have.length(3);

@@ -57,8 +57,9 @@ describe('landing mode (Hint InstantOn)', () => {
   it('a valid code: one exchange { provider, code }, scrubbed from the URL, connected with the backend JSON', async () => {
     const t = uid();
     history.replaceState(null, '', `${testPage}?code=hint-valid-${t}&tab=billing`);
-    await landing(t);
-    expect(location.search).to.equal('?tab=billing'); // scrubbed before the exchange returns
+    await landing(t, 'ok&delay=400'); // (the exchange answers 400 ms after it arrives)
+    await until(() => location.search === '?tab=billing', 2000, 'the code scrubbed');
+    expect(recorder.events).to.have.length(0); // scrubbed before the exchange returns
     const event = (await recorder.next()) as ConnectedEvent;
     expect(event.type).to.equal('connected');
     expect(event.detail.provider).to.equal('hint');

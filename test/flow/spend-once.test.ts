@@ -189,7 +189,7 @@ describe('a held Hint code, and a window the tab opens', () => {
     const code = `hint-cleared-taken-${t}`;
     keepHeld({ provider: 'hint', code, at: Date.now() });
     await signIn(t);
-    const handle = resumeFlow(hint(t))!; // taken and claimed in this call
+    const handle = (await resumeFlow(hint(t)))!; // taken and claimed when it resolves
     localStorage.clear();
     expect((await handle.result).result['connected']).to.equal(true);
     expect((await exchanges(t)).map((r) => r.body['code'])).to.deep.equal([code]);
@@ -199,8 +199,8 @@ describe('a held Hint code, and a window the tab opens', () => {
     const t = uid();
     keepHeld({ provider: 'hint', code: `race-${t}`, at: Date.now() });
     await signIn(t);
-    const handle = resumeFlow(hint(t))!;
-    // taken and claimed in that call; a window in another process overwrites the claim
+    const handle = (await resumeFlow(hint(t)))!;
+    // taken and claimed when it resolved; a window in another process overwrites the claim
     const [key, raw] = Object.entries(tickets())[0]!;
     localStorage.setItem(key, JSON.stringify({ ...JSON.parse(raw), by: 'another-window' }));
     const error = await handle.result.catch((e: unknown) => e);
@@ -326,7 +326,7 @@ describe('a pending redirect flow, and a window the tab opened before the return
     const t = uid();
     pending();
     history.replaceState(null, '', `${testPage}?code=C-${t}&state=${state}`);
-    const handle = resumeFlow(hcss(t))!;
+    const handle = (await resumeFlow(hcss(t)))!;
     const [key, raw] = Object.entries(tickets())[0]!;
     localStorage.setItem(key, JSON.stringify({ ...JSON.parse(raw), by: 'another-window' }));
     const error = await handle.result.catch((e: unknown) => e);
@@ -481,10 +481,10 @@ describe('storage blocked: fail closed', () => {
   it('a landing code that must wait for the sign-in: exchange_failed saying why, nothing held', async () => {
     const t = uid();
     const { win } = blockedWindow(`${location.origin}${testPage}?code=blocked-${t}`);
-    const handle = resumeFlow(
+    const handle = (await resumeFlow(
       { provider: 'hint', exchangeUrl: exchangeUrl(t, '401-until-signed-in') },
       { window: win },
-    )!;
+    ))!;
     const error = await handle.result.catch((e: unknown) => e);
     expect(error).to.include({ status: 'exchange_failed', signinRequired: false });
     expect((error as Error).message).to.contain('blocks the storage');
@@ -497,10 +497,10 @@ describe('storage blocked: fail closed', () => {
     keepHeld({ provider: 'hint', code: `held-blocked-${t}`, at: Date.now() });
     await signIn(t);
     const { win } = blockedWindow();
-    const handle = resumeFlow(
+    const handle = (await resumeFlow(
       { provider: 'hint', exchangeUrl: exchangeUrl(t, '401-until-signed-in') },
       { window: win },
-    )!;
+    ))!;
     const error = await handle.result.catch((e: unknown) => e);
     expect(error).to.include({ name: 'ConnectError', status: 'error' });
     expect((error as Error).message).to.contain('nothing was sent');

@@ -39,7 +39,7 @@ describe('in Node (server-side rendering)', () => {
       assert.doesNotThrow(() => (handle = startFlow(options)));
       await expectInvalidConfig(handle.result, ConnectError);
       await expectInvalidConfig(connect(options), ConnectError);
-      assert.equal(resumeFlow(options), undefined);
+      assert.equal(await resumeFlow(options), undefined);
       await preloadFlow(options); // nothing to load, and no throw
     }
   });

@@ -7,7 +7,6 @@
 import type { ResolvedConfig } from '../../core/config.js';
 import type { Mode, ProviderId } from '../../core/providers/types.js';
 import type { Gesture, ReadyRequest, Runner } from '../types.js';
-import { takeAnswer } from '../url-answer.js';
 import { openSignIn } from '../window/popup-window.js';
 
 type Engine = typeof import('../engine.js');
@@ -28,20 +27,23 @@ export interface RunnerModule {
   readonly takeReady?: (config: ResolvedConfig) => ReadyRequest | undefined;
 }
 
-/** A runner chunk, imported once (again after a failed load). */
-export interface Chunk {
-  load(): Promise<RunnerModule>;
+/** A chunk, imported once (again after a failed load). */
+export interface Lazy<T> {
+  load(): Promise<T>;
   /** The chunk once loaded: what the click can use synchronously. */
-  readonly now: RunnerModule | undefined;
+  readonly now: T | undefined;
 }
 
-function chunk(importer: () => Promise<RunnerModule>): Chunk {
-  let module: RunnerModule | undefined;
-  let loading: Promise<RunnerModule> | undefined;
+/** A runner chunk. */
+export type Chunk = Lazy<RunnerModule>;
+
+function chunk<T>(importer: () => Promise<T>): Lazy<T> {
+  let module: T | undefined;
+  let loading: Promise<T> | undefined;
   return {
     load: () =>
       (loading ??= importer().then(
-        (m) => (module = m),
+        (m: T) => (module = m),
         (error: unknown) => {
           loading = undefined;
           throw error;
@@ -54,7 +56,7 @@ function chunk(importer: () => Promise<RunnerModule>): Chunk {
 }
 
 export interface ModeEntry {
-  /** What the click does before anything is awaited: open the popup, take the URL's code. */
+  /** What the click does before anything is awaited: open the popup. */
   readonly gesture: (config: ResolvedConfig, win: Window) => Gesture;
   /** A click can start it (landing cannot: the code arrives in the page's URL). */
   readonly clickable: boolean;
@@ -63,10 +65,16 @@ export interface ModeEntry {
   readonly runner: Chunk;
 }
 
-const popup = chunk(() => import('./popup.js'));
-const server = chunk(() => import('./server.js'));
-const redirect = chunk(() => import('./redirect.js'));
-const landing = chunk(() => import('./landing.js'));
+const popup: Chunk = chunk(() => import('./popup.js'));
+const server: Chunk = chunk(() => import('./server.js'));
+const redirect: Chunk = chunk(() => import('./redirect.js'));
+const landing: Chunk = chunk(() => import('./landing.js'));
+
+/**
+ * What takes an answer from this page's URL, or a held code (url-answer.ts): loaded only by a page
+ * that might hold one (api.ts `resumeFlow`), never by a popup flow.
+ */
+export const ANSWERS = chunk(() => import('../url-answer.js'));
 
 /** `popup`, `polling`, `server`: the window opens in the click, at a request made ahead if any. */
 const open =
@@ -83,10 +91,8 @@ export const MODE_TABLE: Readonly<Record<Mode, ModeEntry>> = {
   server: { gesture: open(server), clickable: true, runner: server },
   redirect: { gesture: () => ({ at: Date.now() }), clickable: true, runner: redirect },
   landing: {
-    gesture: (config, win) => ({
-      at: Date.now(),
-      answer: takeAnswer(win, { provider: config.provider, mode: 'landing' }),
-    }),
+    // (the runner takes the code from the page's URL: landing.ts)
+    gesture: () => ({ at: Date.now() }),
     clickable: false,
     holds: true,
     runner: landing,

@@ -1,7 +1,7 @@
 /**
  * Landing mode (Hint InstantOn): the provider sent the user to this page with `?code=` (and no
- * `state`: Hint's redirect carries none). There is nothing to click: the code was taken from the
- * URL (and scrubbed) on the first load, or when the flow was started. When the partner backend
+ * `state`: Hint's redirect carries none). There is nothing to click: the code is taken from the
+ * URL (and scrubbed) on the first load (api.ts `resumeFlow`), or when the flow is started. When the partner backend
  * answers 401 (the user is not signed in to the partner app yet), the code is held in this tab
  * (storage.ts) for the sign-in, and sent once `resume()` is called after it.
  */
@@ -10,24 +10,18 @@ import type { ResolvedConfig } from '../../core/config.js';
 import { ConnectError } from '../../core/errors.js';
 import { backendStatus } from '../../core/exchange.js';
 import { HELD_CODE_MAX_AGE_MS } from '../../core/protocol.js';
-import { heldCodeSchema } from '../../core/schemas.js';
+import { parseHeldCode } from '../../core/schemas/kept.js';
 import { parseSafeUrl } from '../../core/url-safety.js';
 import { holdCode } from '../storage.js';
-import type {
-  FlowRun,
-  Found,
-  Gesture,
-  Runner,
-  Started,
-  TakenItem,
-  Taken,
-  UrlAnswer,
-} from '../types.js';
+import { takeAnswer } from '../url-answer.js';
+import type { FlowRun, Found, Runner, Started, TakenItem, Taken, UrlAnswer } from '../types.js';
 
 export { resumeFlow, runFlow } from '../engine.js';
 
 export const runner: Runner = {
-  start(run: FlowRun, { answer }: Gesture): Started {
+  start(run: FlowRun): Started {
+    const { window: win, config } = run;
+    const answer = takeAnswer(win, { provider: config.provider, mode: 'landing' });
     const outcome = answer
       ? judgeLanding(answer, run.config).outcome
       : new ConnectError('error', "There is no authorization code in this page's URL.");
@@ -105,8 +99,8 @@ function judgeLanding({ params, href }: UrlAnswer, config: ResolvedConfig): Take
  * nothing. One older than HELD_CODE_MAX_AGE_MS from when it landed is `expired`, never sent.
  */
 function judgeHeld(taken: TakenItem | undefined, config: ResolvedConfig): Taken {
-  const parsed = heldCodeSchema.safeParse(taken?.value);
-  const held = parsed.success && parsed.data.provider === config.provider ? parsed.data : undefined;
+  const parsed = parseHeldCode(taken?.value);
+  const held = parsed?.provider === config.provider ? parsed : undefined;
   const { label } = config.preset;
   if (!taken || !held) {
     return { outcome: new ConnectError('error', 'The held authorization code cannot be read.') };

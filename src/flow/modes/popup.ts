@@ -14,7 +14,7 @@ import { isOurs, type Arrival } from '../../core/ownership.js';
 import { channelName, FLOW_KEY_ITEM } from '../../core/protocol.js';
 import { randomToken } from '../../core/random.js';
 import type { PreparedRequest } from '../../core/request.js';
-import { parseWindowMessage, type ParsedMessage } from '../../core/schemas.js';
+import { parseWindowMessage, type ParsedMessage } from '../../core/schemas/messages.js';
 import { prepareAhead, takeReady } from '../ready.js';
 import type { FlowRun, Gesture, ReadyRequest, Runner, Started } from '../types.js';
 import { acknowledge, dismiss, listenOnChannel } from '../window/channel.js';

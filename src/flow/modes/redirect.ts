@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../../core/config.js';
 import { ConnectError } from '../../core/errors.js';
 import { AUTOSTART_PREFIX, PENDING_ITEM } from '../../core/protocol.js';
 import type { ProviderId } from '../../core/providers/types.js';
-import { pendingFlowSchema, type PendingFlow } from '../../core/schemas.js';
+import { parsePendingFlow, type PendingFlow } from '../../core/schemas/kept.js';
 import { keepOnce } from '../storage.js';
 import type { FlowRun, Found, Runner, Started, Taken } from '../types.js';
 import { dropPendingItem, readPendingItem } from '../url-answer.js';
@@ -78,8 +78,7 @@ export const runner: Runner = {
  * its timeout (else `expired`); then the usual state check.
  */
 function judgeReturn(answer: NonNullable<Found['answer']>, now: number): Taken {
-  const parsed = pendingFlowSchema.safeParse(answer.pending);
-  const pending = parsed.success ? parsed.data : undefined;
+  const pending = parsePendingFlow(answer.pending);
   if (answer.claim === 'orphan' || !pending) {
     return {
       outcome: new ConnectError(

@@ -10,7 +10,7 @@ import {
   DISMISS_MESSAGE_TYPE,
   MESSAGE_PREFIX,
 } from '../../core/protocol.js';
-import { parseChannelMessage, type ParsedMessage } from '../../core/schemas.js';
+import { parseChannelMessage, type ParsedMessage } from '../../core/schemas/messages.js';
 import { listen, onAbort } from './lifetime.js';
 
 const hasBroadcastChannel = () => typeof BroadcastChannel === 'function';
