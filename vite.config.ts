@@ -100,9 +100,9 @@ const inlineCallback: UserConfig = {
  * make those entries import it).
  */
 const KERNEL =
-  /\/src\/(core\/(errors|config|url-safety|providers\/\w+)|flow\/(api|modes\/index|window\/(closer|popup-window|lifetime)))\.ts$/;
+  /\/src\/(core\/(abort|errors|config|url-safety|providers\/\w+)|flow\/(api|modes\/index|window\/(closer|popup-window)))\.ts$/;
 const ENGINE =
-  /\/src\/(core\/(abort|backend|completion|exchange|issuer|ownership|request|schemas\/(messages|limits))|flow\/(engine|ready|modes\/popup|window\/(channel|presence|url-poller)))\.ts$/;
+  /\/src\/(core\/(backend|completion|deadline|exchange|issuer|ownership|request|schemas\/(messages|limits))|flow\/(engine|ready|modes\/popup|window\/(channel|listen|presence|url-poller)))\.ts$/;
 
 export default defineConfig(({ mode }) => {
   if (mode === 'cdn') return cdn('src/index.ts', 'oauth-connect.min.js');

@@ -203,15 +203,15 @@ export function modeOf(options: Pick<ConnectOptions, 'mode' | 'provider'>): Mode
   return options.mode ?? providers[options.provider ?? 'generic']?.defaultMode;
 }
 
+/** The longest delay a browser timer honours (a longer one fires at once). */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
 export const DEFAULTS = {
   timeout: 300_000,
   pollInterval: 500,
   popupWidth: 500,
   popupHeight: 600,
 } as const;
-
-/** The longest delay a browser timer honours (a longer one fires at once). */
-export const MAX_DELAY_MS = 2 ** 31 - 1;
 
 function invalid(message: string): never {
   throw new ConnectError('invalid_config', message);

@@ -3,6 +3,7 @@
  * its flow's outcome, `POST url-endpoint { flow }`, again and again (the server holds each request
  * open until the outcome is there, or answers `pending`). Pure: `fetch` and the signal come in.
  */
+import { wait } from './deadline.js';
 import { callBackend, type BackendRequest } from './backend.js';
 import type { ServerCompletion } from './completion.js';
 import { ConnectError, FAILURE_STATUSES, type FailureStatus } from './errors.js';
@@ -54,18 +55,4 @@ export async function pollServerResult(poll: ServerPoll): Promise<ServerCompleti
 export function abandonServerFlow(poll: Omit<ServerPoll, 'signal'>): void {
   // best effort: the flow expires on the server anyway
   callBackend(poll, { flow: poll.flow, abandon: true }, { keepalive: true }).catch(() => undefined);
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const id = setTimeout(() => {
-      signal.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(id);
-      reject(signal.reason as unknown);
-    };
-    signal.addEventListener('abort', stop, { once: true });
-  });
 }

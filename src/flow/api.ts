@@ -11,7 +11,7 @@ import { ANSWERS, MODE_TABLE, RESUMERS, type Chunk, type RunnerModule } from './
 import { HELD_PREFIX, PENDING_ITEM } from '../core/protocol.js';
 import type { ConnectResult, FlowContext, FlowHandle } from './types.js';
 import { closePopup } from './window/closer.js';
-import { onAbort } from './window/lifetime.js';
+import { onAbort } from '../core/abort.js';
 
 export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './types.js';
 

@@ -2,7 +2,8 @@
  * One flow inside one scope: start (or resume) → answer → exchange → outcome, whatever the mode.
  * Shared by every runner chunk (each imports it); the mode's own part is its runner (modes/).
  */
-import { untilAborted } from '../core/abort.js';
+import { onAbort, untilAborted } from '../core/abort.js';
+import { after } from '../core/deadline.js';
 import type { Completion } from '../core/completion.js';
 import type { ConnectOptions, ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
@@ -17,7 +18,7 @@ import type {
   Gesture,
   Runner,
 } from './types.js';
-import { after, listen, onAbort } from './window/lifetime.js';
+import { listen } from './window/listen.js';
 
 /** Runs a flow whose options were checked, and whose popup (if any) opened, in the click. */
 export function runFlow(

@@ -8,7 +8,7 @@ import { postDisconnect, readHealth, type Health } from '../core/health.js';
 import type { ProviderId } from '../core/providers/types.js';
 import { parseSafeUrl } from '../core/url-safety.js';
 import type { ControllerHost } from './flow-controller.js';
-import { after, childController } from './window/lifetime.js';
+import { deadlineScope } from '../core/deadline.js';
 
 /** What the status and disconnect requests need (the element's properties). */
 export interface HealthOptions {
@@ -144,12 +144,11 @@ async function withTimeout<T>(
   signal: AbortSignal,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const scope = childController(signal);
   const ms = options.timeout ?? HEALTH_TIMEOUT_MS;
-  after(
+  const scope = deadlineScope(
+    signal,
     ms,
-    () => scope.abort(new ConnectError('timeout', `No answer within ${ms} ms.`)),
-    scope.signal,
+    () => new ConnectError('timeout', `No answer within ${ms} ms.`),
   );
   try {
     return await work(scope.signal);

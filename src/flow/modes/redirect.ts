@@ -12,7 +12,7 @@ import { parsePendingFlow, type PendingFlow } from '../../core/schemas/kept.js';
 import { keepOnce } from '../storage.js';
 import type { FlowRun, Found, Runner, Started, Taken } from '../types.js';
 import { dropPendingItem, readPendingItem } from '../url-answer.js';
-import { onAbort } from '../window/lifetime.js';
+import { onAbort } from '../../core/abort.js';
 
 export { resumeFlow, runFlow } from '../engine.js';
 

@@ -11,7 +11,8 @@ import {
   MESSAGE_PREFIX,
 } from '../../core/protocol.js';
 import { parseChannelMessage, type ParsedMessage } from '../../core/schemas/messages.js';
-import { listen, onAbort } from './lifetime.js';
+import { onAbort } from '../../core/abort.js';
+import { listen } from './listen.js';
 
 const hasBroadcastChannel = () => typeof BroadcastChannel === 'function';
 

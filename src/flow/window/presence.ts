@@ -1,4 +1,4 @@
-import { listen } from './lifetime.js';
+import { listen } from './listen.js';
 
 export interface Presence {
   /** When the user came back to this page after something took them away; 0 while they are not back. */

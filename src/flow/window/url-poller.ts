@@ -1,5 +1,5 @@
 import { parseCallbackUrl, type CallbackParams } from '../../core/callback-params.js';
-import { every } from './lifetime.js';
+import { every } from '../../core/deadline.js';
 
 export interface UrlPollerOptions {
   readonly popup: () => Window | null;
