@@ -5,14 +5,13 @@
 import { parseCallbackUrl, type CallbackParams } from './core/callback-params.js';
 import {
   ACK_MESSAGE_TYPE,
-  CALLBACK_MESSAGE_TYPE,
   channelName,
   DISMISSED_PREFIX,
   DISMISS_MESSAGE_TYPE,
   FLOW_KEY_ITEM,
-  MESSAGE_PREFIX,
   PENDING_ITEM,
 } from './core/protocol.js';
+import { callbackMessage, carried, carrierItem } from './core/wire.js';
 
 export interface CompleteCallbackOptions {
   /**
@@ -94,7 +93,7 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
 
   // matches the opener's acknowledgement to this message (not a secret: it can only close this page)
   const id = crypto.randomUUID?.() ?? String(Math.random());
-  const envelope = { type: CALLBACK_MESSAGE_TYPE, id, params };
+  const envelope = callbackMessage(id, params);
   const onAnswer = (data: { type?: unknown; id?: unknown } | null) => {
     if (data?.type === DISMISS_MESSAGE_TYPE) end('dismissed');
     else if (data?.type === ACK_MESSAGE_TYPE && data.id === id) end('acknowledged');
@@ -123,7 +122,7 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
   // message handler (which starts the exchange) runs first; storage reads are slow the first time.
   const rest = () => {
     const key = takeFlowKey(); // taken even when answered (or disposed) already: it is spent
-    if (!answered) deliverOnChannel({ params, envelope, key, via, answer, end, onAnswer, options });
+    if (!answered) deliverOnChannel({ params, id, key, via, answer, end, onAnswer, options });
   };
   if (via.length) setTimeout(rest);
   else rest();
@@ -132,11 +131,8 @@ export function completeCallback(options: CompleteCallbackOptions = {}): Callbac
 
 interface Delivering {
   readonly params: CallbackParams;
-  readonly envelope: {
-    readonly type: string;
-    readonly id: string;
-    readonly params: CallbackParams;
-  };
+  /** This delivery's id (the opener's acknowledgement names it). */
+  readonly id: string;
   /** This tab's per-flow key, if the opener left one. */
   readonly key: string | undefined;
   readonly via: CallbackDelivery['via'][number][];
@@ -151,9 +147,8 @@ type AnswerData = { type?: unknown; id?: unknown } | null;
 
 /** Delivery over the flow's channel (its key from this tab's sessionStorage), and its answer. */
 function deliverOnChannel(delivering: Delivering): void {
-  const { params, envelope, key, via, answer, end, onAnswer, options } = delivering;
-  const { id } = envelope;
-  const message = key ? { ...envelope, key } : envelope;
+  const { params, id, key, via, answer, end, onAnswer, options } = delivering;
+  const message = callbackMessage(id, params, key);
   const name = key || params.state ? channelName(key) : undefined;
   const broadcast = typeof BroadcastChannel === 'function';
 
@@ -162,14 +157,7 @@ function deliverOnChannel(delivering: Delivering): void {
   const onStorage = ({ key: item, newValue }: StorageEvent) => {
     if (!newValue) return;
     if (key && item === DISMISSED_PREFIX + key) end('dismissed');
-    else if (!broadcast && item?.startsWith(MESSAGE_PREFIX)) {
-      try {
-        const posted = JSON.parse(newValue) as { channel?: unknown; data?: unknown };
-        if (posted.channel === name) onAnswer(posted.data as AnswerData);
-      } catch {
-        // not ours
-      }
-    }
+    else if (!broadcast && name) onAnswer(carried(item, newValue, name) as AnswerData);
   };
   void answer.then(() => {
     channel?.close();
@@ -183,9 +171,9 @@ function deliverOnChannel(delivering: Delivering): void {
     via.push('channel');
   } else if (name) {
     // No BroadcastChannel: a storage event reaches same-origin pages; the item goes at once.
-    const item = MESSAGE_PREFIX + id;
+    const [item, value] = carrierItem(id, name, message);
     try {
-      localStorage.setItem(item, JSON.stringify({ channel: name, data: message }));
+      localStorage.setItem(item, value);
       localStorage.removeItem(item);
       via.push('storage');
     } catch {

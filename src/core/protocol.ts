@@ -1,6 +1,6 @@
 /**
- * Names shared by the callback page and its opener, in one place (kept free of zod so the callback
- * entry stays tiny).
+ * Names shared by the callback page and its opener, and the items this library keeps, in one place
+ * (kept free of zod so the callback entry stays tiny). The messages themselves: core/wire.ts.
  */
 export const CALLBACK_MESSAGE_TYPE = 'oauth-connect:callback';
 /** The opener took the result: the callback page may close itself. */
@@ -8,7 +8,10 @@ export const ACK_MESSAGE_TYPE = 'oauth-connect:ack';
 /** The flow that opened this popup has ended without this result: close, deliver nothing more. */
 export const DISMISS_MESSAGE_TYPE = 'oauth-connect:dismiss';
 
-/** The prefix of every name below: the shared BroadcastChannel is called exactly this. */
+/**
+ * The prefix of every name below: the shared BroadcastChannel is called exactly this. (The names
+ * below are written out, not built from it: a bundler drops a literal nobody uses, not a template.)
+ */
 export const CHANNEL_NAME = 'oauth-connect';
 
 /**
@@ -27,22 +30,22 @@ export const channelName = (key?: string): string =>
  * that this popup later shows finds it (through Cross-Origin-Opener-Policy too), and a tab that any
  * other site navigated to the callback page does not.
  */
-export const FLOW_KEY_ITEM = `${CHANNEL_NAME}:flow`;
+export const FLOW_KEY_ITEM = 'oauth-connect:flow';
 
 /** `sessionStorage` item holding this tab's pending redirect flow (one per tab). */
-export const PENDING_ITEM = `${CHANNEL_NAME}:pending`;
+export const PENDING_ITEM = 'oauth-connect:pending';
 
 /** `localStorage` items marking a flow key as dismissed (its flow ended without its result). */
-export const DISMISSED_PREFIX = `${CHANNEL_NAME}:dismissed:`;
+export const DISMISSED_PREFIX = 'oauth-connect:dismissed:';
 
 /** `localStorage` items carrying a message where BroadcastChannel is missing (removed at once). */
-export const MESSAGE_PREFIX = `${CHANNEL_NAME}:message:`;
+export const MESSAGE_PREFIX = 'oauth-connect:message:';
 
 /**
  * `sessionStorage` item prefix (+ provider) holding a landing code while the user signs in to the
  * partner app: this tab only, for {@link HELD_CODE_MAX_AGE_MS} at most, removed when taken.
  */
-export const HELD_PREFIX = `${CHANNEL_NAME}:held:`;
+export const HELD_PREFIX = 'oauth-connect:held:';
 
 /**
  * `localStorage` item prefix (+ a random id) of a live ticket: one per `sessionStorage` item that
@@ -50,14 +53,14 @@ export const HELD_PREFIX = `${CHANNEL_NAME}:held:`;
  * and never copied, so a window holding a copy of this tab's storage cannot spend it again
  * (flow/storage.ts). It carries times only, never a code.
  */
-export const TICKET_PREFIX = `${CHANNEL_NAME}:ticket:`;
+export const TICKET_PREFIX = 'oauth-connect:ticket:';
 
 /**
  * `localStorage` item prefix (+ the same id) of a spent record: written when a window redeems an
  * item's ticket, before anything is sent, so that a ticket gone because something on the origin
  * cleared `localStorage` is not taken for one spent elsewhere (flow/storage.ts). Times only.
  */
-export const SPENT_PREFIX = `${CHANNEL_NAME}:spent:`;
+export const SPENT_PREFIX = 'oauth-connect:spent:';
 
 /** How long a held landing code may wait for the user's sign-in (Hint's codes live 10 minutes). */
 export const HELD_CODE_MAX_AGE_MS = 10 * 60_000;
@@ -66,4 +69,4 @@ export const HELD_CODE_MAX_AGE_MS = 10 * 60_000;
  * `sessionStorage` item prefix (+ provider) marking that `autostart` has started a flow in this
  * tab: it never starts another there (a return, a failed return, a reload, Back: no loop).
  */
-export const AUTOSTART_PREFIX = `${CHANNEL_NAME}:autostart:`;
+export const AUTOSTART_PREFIX = 'oauth-connect:autostart:';

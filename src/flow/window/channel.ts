@@ -4,12 +4,8 @@
  * key, or the shared one; where BroadcastChannel is missing, same-origin `storage` events.
  * Which messages count is decided in core/ownership, not here.
  */
-import {
-  ACK_MESSAGE_TYPE,
-  DISMISSED_PREFIX,
-  DISMISS_MESSAGE_TYPE,
-  MESSAGE_PREFIX,
-} from '../../core/protocol.js';
+import { DISMISSED_PREFIX } from '../../core/protocol.js';
+import { ackMessage, carried, carrierItem, DISMISS_MESSAGE } from '../../core/wire.js';
 import { parseChannelMessage, type ParsedMessage } from '../../core/schemas/messages.js';
 import { onAbort } from '../../core/abort.js';
 import { listen } from './listen.js';
@@ -41,13 +37,8 @@ export function listenOnChannel(
     win,
     'storage',
     (event) => {
-      if (!event.key?.startsWith(MESSAGE_PREFIX) || !event.newValue) return;
-      try {
-        const item = JSON.parse(event.newValue) as { channel?: unknown; data?: unknown };
-        if (item.channel === name) deliver(item.data);
-      } catch {
-        // not JSON: not ours
-      }
+      const data = carried(event.key, event.newValue, name);
+      if (data !== undefined) deliver(data);
     },
     signal,
   );
@@ -62,9 +53,9 @@ function postOnChannel(win: Window, name: string, data: unknown): void {
     return;
   }
   try {
-    const key = `${MESSAGE_PREFIX}${Math.random().toString(36).slice(2)}`;
-    win.localStorage.setItem(key, JSON.stringify({ channel: name, data }));
-    win.localStorage.removeItem(key);
+    const [item, value] = carrierItem(Math.random().toString(36).slice(2), name, data);
+    win.localStorage.setItem(item, value);
+    win.localStorage.removeItem(item);
   } catch {
     // storage blocked: the opener closes what it can
   }
@@ -80,7 +71,7 @@ export function acknowledge(
   reply: { readonly on: string; readonly id: string },
   popup: Window,
 ): void {
-  const ack = { type: ACK_MESSAGE_TYPE, id: reply.id };
+  const ack = ackMessage(reply.id);
   postOnChannel(win, reply.on, ack);
   try {
     popup.postMessage(ack, win.location.origin);
@@ -100,7 +91,7 @@ const DISMISSED_FOR_MS = 60 * 60 * 1000;
  * The mark holds no code and no state; expired marks are pruned on each write.
  */
 export function dismiss(win: Window, name: string, key: string): void {
-  postOnChannel(win, name, { type: DISMISS_MESSAGE_TYPE });
+  postOnChannel(win, name, DISMISS_MESSAGE);
   try {
     const store = win.localStorage;
     const now = Date.now();
