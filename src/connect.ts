@@ -6,8 +6,8 @@
 export { connect, preloadFlow, resumeFlow, startFlow } from './flow/api.js';
 export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './flow/api.js';
 export type { ConnectOptions } from './core/config.js';
-export { ConnectError, FAILURE_STATUSES, isConnectError } from './errors.js';
-export type { FailureStatus } from './errors.js';
+export { ConnectError, FAILURE_STATUSES, isConnectError } from './core/errors.js';
+export type { FailureStatus } from './core/errors.js';
 export {
   bwell,
   generic,

@@ -1,6 +1,0 @@
-export {
-  ConnectError,
-  FAILURE_STATUSES,
-  isConnectError,
-  type FailureStatus,
-} from './core/errors.js';
