@@ -128,8 +128,9 @@ export default defineConfig(({ mode }) => {
         formats: ['es'],
       },
       rollupOptions: {
-        // dependencies and peers stay imports (react.js needs @lit/react and react, both peers)
-        external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^react($|\/)/],
+        // dependencies and peers stay imports (react.js needs @lit/react and react, both peers;
+        // server.js needs oauth4webapi)
+        external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/, /^react($|\/)/, /^oauth4webapi($|\/)/],
         // (a group holds only the modules it names, not their imports; which needs this)
         preserveEntrySignatures: 'allow-extension',
         output: {

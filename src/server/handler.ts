@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { bwellOauthUrl } from './bwell.js';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
 import { delayOption } from './options.js';
-import type { Fetch, Outbound } from './outbound.js';
+import { outbound, type Fetch } from './outbound.js';
 import {
   checkProviders,
   notConfigured,
@@ -26,7 +26,11 @@ export interface StoreCredentialsArgs {
   readonly provider: ProviderName;
   /** The provider's token response, validated; undefined for b.well (it has none). */
   readonly tokens: TokenResponse | undefined;
-  /** HCSS `companyId`; Hint `integrationId`, `status`, `practice`; b.well `status`, `connectionId`. */
+  /**
+   * HCSS `companyId`; Hint `integrationId`, `status`, `practice`; b.well `status`, `connectionId`;
+   * generic and HCSS `claims`: the id_token's claims, validated by oauth4webapi (`iss`, `aud`,
+   * `exp`, `iat`, and `nonce` where one was sent), when one came back and the issuer is known.
+   */
   readonly details: Readonly<Record<string, unknown>>;
   /** The element's request body (no secret in it: the code is spent by now). */
   readonly body: Readonly<Record<string, unknown>>;
@@ -84,10 +88,7 @@ export function createExchangeHandler(
   options: ExchangeHandlerOptions,
 ): (request: Request) => Promise<Response> {
   checkProviders(options.providers);
-  const out: Outbound = {
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    timeout: delayOption('timeout', options.timeout, 10_000),
-  };
+  const out = outbound(options.fetch, delayOption('timeout', options.timeout, 10_000));
   return async (request) => {
     try {
       const parsed = await readBody(request);

@@ -6,6 +6,23 @@ export { createExchangeHandler } from './handler.js';
 export type { ExchangeHandlerOptions, StoreCredentialsArgs } from './handler.js';
 export type { ProviderName, ServerProviders } from './providers.js';
 export { toNodeListener } from './node.js';
+export { createTokenClient } from './token-client.js';
+export type {
+  RefreshResult,
+  RevokeResult,
+  TokenClient,
+  TokenClientOptions,
+  TokenFailure,
+  TokenFailureReason,
+} from './token-client.js';
+export { createDisconnectHandler } from './disconnect.js';
+export type {
+  CredentialsArgs,
+  DisconnectHandlerOptions,
+  Revocation,
+  StoredCredentials,
+} from './disconnect.js';
+export type { FailureReason } from './oauth.js';
 export { createServerFlow } from './server-flow.js';
 export type { ServerFlowOptions, SessionUser } from './server-flow.js';
 export { memoryStore, StoreFullError } from './store.js';

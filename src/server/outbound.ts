@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { HttpError } from './errors.js';
+import { MetadataCache } from './oauth.js';
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -12,6 +13,17 @@ export interface Outbound {
   readonly fetch: Fetch;
   /** ms before a provider call is abandoned (504). */
   readonly timeout: number;
+  /** Discovered authorization server metadata, per issuer (oauth.ts). */
+  readonly metadata: MetadataCache;
+}
+
+/** The outbound side of one handler: its fetch, its timeout, its own metadata cache. */
+export function outbound(fetchFn: Fetch | undefined, timeout: number): Outbound {
+  return {
+    fetch: fetchFn ?? ((input, init) => fetch(input, init)),
+    timeout,
+    metadata: new MetadataCache(),
+  };
 }
 
 const providerError = z.object({

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { HttpError } from './errors.js';
+import { redeemCode, type StandardConfig } from './oauth.js';
 import { configError, issuerOption, urlOption } from './options.js';
 import { basicAuth, callProvider, type Outbound } from './outbound.js';
 import { jwtClaims, tokenResponseSchema, type TokenResponse } from './tokens.js';
@@ -15,19 +16,31 @@ export interface CodeBody {
   readonly state?: string | undefined;
   readonly codeVerifier?: string | undefined;
   readonly redirectUri?: string | undefined;
+  /** The nonce the server flow sent (OpenID Connect), checked against the id_token. */
+  readonly nonce?: string | undefined;
 }
 
 /** What a redemption hands to `storeCredentials`. */
 export interface Redeemed {
   /** The provider's token response, validated (never sent to the browser by this handler). */
   readonly tokens?: TokenResponse | undefined;
-  /** What the provider's docs say to keep: HCSS `companyId`, Hint `integrationId` / `practice` … */
+  /**
+   * What the provider's docs say to keep: HCSS `companyId`, Hint `integrationId` / `practice` …;
+   * `claims`: the id_token's claims, validated (iss, aud, exp, iat, nonce where one was sent).
+   */
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-/** Any OAuth 2.0 provider with the authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.5). */
+/**
+ * Any OAuth 2.0 / OpenID Connect provider with the authorization code grant (RFC 6749 §4.1.3,
+ * RFC 7636 §4.5): its endpoints given (`tokenUrl`, …), or found from its `issuer` alone
+ * (OpenID Connect Discovery, cached for an hour, each fetch with the handler's timeout).
+ */
 export interface GenericProvider {
-  readonly tokenUrl: string;
+  /** The token endpoint; without it, `issuer` is required and the endpoints are discovered. */
+  readonly tokenUrl?: string | undefined;
+  /** The revocation endpoint (RFC 7009), for `revoke` and Disconnect; discovered with `issuer`. */
+  readonly revocationUrl?: string | undefined;
   readonly clientId: string;
   readonly clientSecret?: string | undefined;
   /**
@@ -42,7 +55,11 @@ export interface GenericProvider {
   /** Space-separated scopes, for the server-completed flow. */
   readonly scope?: string | undefined;
   /**
-   * The authorization server's issuer identifier (RFC 8414 `issuer`), for the mix-up defence of
+   * The authorization server's issuer identifier (RFC 8414 `issuer`). Alone (no `tokenUrl`), the
+   * provider's endpoints are discovered from it (`<issuer>/.well-known/openid-configuration`, whose
+   * `issuer` must be this one exactly). With it, an `id_token` that comes back is validated
+   * (`iss`, `aud`, `exp`, `iat`, `nonce`) and its claims reach `storeCredentials` as
+   * `details.claims`; without one, an id_token is passed on unverified. And the mix-up defence of
    * the server-completed flow ([RFC 9207](https://www.rfc-editor.org/rfc/rfc9207),
    * [RFC 9700 §4.4](https://www.rfc-editor.org/rfc/rfc9700#section-4.4)): an authorization
    * response that carries `iss` must carry this one, or the flow fails `unauthorized` and the code
@@ -56,15 +73,16 @@ export interface GenericProvider {
    * The provider always sends `iss` (its metadata says
    * `authorization_response_iss_parameter_supported`): an answer without one then fails
    * `unauthorized` too. Needs an issuer (`issuer`, or HCSS's derived one). Default false: a
-   * missing `iss` is accepted.
+   * missing `iss` is accepted — unless discovered metadata says the provider sends it.
    */
   readonly requireIss?: boolean | undefined;
 }
 
-/** HCSS identity: the documented token URL, form-encoded, PKCE; keeps the `CompanyId` claim. */
-export interface HcssProvider extends Omit<GenericProvider, 'tokenUrl'> {
-  readonly tokenUrl?: string | undefined;
-}
+/**
+ * HCSS identity (an IdentityServer): the documented token URL, form-encoded, PKCE; keeps the
+ * `CompanyId` claim. Its issuer follows from `authorizeUrl` (else `tokenUrl`, else HCSS's own).
+ */
+export type HcssProvider = GenericProvider;
 
 /** HealthTap: basic auth with APP_ID:APP_SECRET and the JSON body its docs show. */
 export interface HealthtapProvider {
@@ -163,13 +181,18 @@ export function checkProviders(providers: ServerProviders): void {
       fail(`${name}.clientAuth ${auth} needs a clientSecret.`);
     }
     if (config.tokenUrl !== undefined) urlOption(`${name}.tokenUrl`, config.tokenUrl);
+    if ('revocationUrl' in config && config.revocationUrl !== undefined) {
+      urlOption(`${name}.revocationUrl`, config.revocationUrl);
+    }
     if (config.authorizeUrl !== undefined) urlOption(`${name}.authorizeUrl`, config.authorizeUrl);
     if (config.issuer !== undefined) issuerOption(`${name}.issuer`, config.issuer);
     if (config.requireIss !== undefined && typeof config.requireIss !== 'boolean') {
       fail(`${name}.requireIss must be true or false.`);
     }
   }
-  if (providers.generic && !providers.generic.tokenUrl) fail('generic.tokenUrl is required.');
+  if (providers.generic && !providers.generic.tokenUrl && !providers.generic.issuer) {
+    fail('generic.tokenUrl (or generic.issuer, to discover it) is required.');
+  }
   if (providers.hint?.baseUrl !== undefined) urlOption('hint.baseUrl', providers.hint.baseUrl);
   if (providers.healthtap && !providers.healthtap.clientSecret) {
     fail('healthtap.clientSecret (APP_SECRET) is required.');
@@ -199,7 +222,7 @@ export function redeemFor(
   switch (body.provider) {
     case 'generic':
       if (!providers.generic) throw notConfigured('generic');
-      return redeemGeneric('The provider', providers.generic, body, out);
+      return redeemGeneric(providers.generic, body, out);
     case 'hcss':
       if (!providers.hcss) throw notConfigured('hcss');
       return redeemHcss(providers.hcss, body, out);
@@ -214,41 +237,80 @@ export function redeemFor(
   }
 }
 
-/** RFC 6749 §4.1.3 with the client's chosen authentication, and the PKCE verifier passed on. */
+/**
+ * A standard provider as oauth.ts takes it: `generic` as given; HCSS with its documented token URL,
+ * `client_secret_post` (IdentityServer: HCSS documents client_id in the form) and its issuer.
+ */
+export function standardConfig(
+  name: 'generic' | 'hcss',
+  config: GenericProvider | HcssProvider,
+): StandardConfig {
+  if (name === 'generic') {
+    return {
+      label: 'The provider',
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      clientAuth: config.clientAuth ?? (config.clientSecret ? 'client_secret_basic' : 'none'),
+      issuer: config.issuer,
+      tokenUrl: config.tokenUrl,
+      authorizeUrl: config.authorizeUrl,
+      revocationUrl: config.revocationUrl,
+      requireIss: config.requireIss,
+    };
+  }
+  const tokenUrl = config.tokenUrl ?? DEFAULT_URLS.hcss;
+  return {
+    label: 'HCSS',
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    clientAuth: config.clientAuth ?? (config.clientSecret ? 'client_secret_post' : 'none'),
+    issuer: config.issuer ?? hcssIssuer(config),
+    tokenUrl,
+    authorizeUrl: config.authorizeUrl ?? AUTHORIZE.hcss.url,
+    revocationUrl: config.revocationUrl,
+    requireIss: config.requireIss,
+  };
+}
+
+/**
+ * HCSS's issuer (IdentityServer: its base URL): from the authorize URL when given, else from the
+ * token URL (`…/connect/token`), else HCSS's own. The token's `iss` is compared with it.
+ */
+function hcssIssuer(config: HcssProvider): string | undefined {
+  const base = (url: string, suffix: string) => {
+    const { origin, pathname } = new URL(url);
+    return pathname.endsWith(suffix) ? origin + pathname.slice(0, -suffix.length) : undefined;
+  };
+  if (config.authorizeUrl) return base(config.authorizeUrl, AUTHORIZE.hcss.issuerSuffix);
+  if (config.tokenUrl) return base(config.tokenUrl, '/connect/token');
+  return base(AUTHORIZE.hcss.url, AUTHORIZE.hcss.issuerSuffix);
+}
+
+/**
+ * RFC 6749 §4.1.3 through oauth4webapi, with the client's chosen authentication and the PKCE
+ * verifier passed on; the id_token, when one comes back and the issuer is known, validated.
+ */
 export async function redeemGeneric(
-  name: string,
   config: GenericProvider,
   body: CodeBody,
   out: Outbound,
 ): Promise<Redeemed> {
-  const redirectUri = registeredRedirect(body, config.redirectUris);
-  const auth = config.clientAuth ?? (config.clientSecret ? 'client_secret_basic' : 'none');
-  const form = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code: body.code,
-    redirect_uri: redirectUri,
-  });
-  if (body.codeVerifier) form.set('code_verifier', body.codeVerifier);
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-  };
-  if (auth === 'client_secret_basic') {
-    headers['authorization'] = basicAuth(config.clientId, config.clientSecret ?? '');
-  } else {
-    form.set('client_id', config.clientId);
-    if (auth === 'client_secret_post' && config.clientSecret) {
-      form.set('client_secret', config.clientSecret);
-    }
-  }
-  const tokens = await callProvider(
+  return redeemStandard(standardConfig('generic', config), body, config.redirectUris, out);
+}
+
+async function redeemStandard(
+  config: StandardConfig,
+  body: CodeBody,
+  redirectUris: readonly string[],
+  out: Outbound,
+): Promise<Redeemed> {
+  const redirectUri = registeredRedirect(body, redirectUris);
+  const { tokens, claims } = await redeemCode(
+    config,
+    { code: body.code, redirectUri, codeVerifier: body.codeVerifier, nonce: body.nonce },
     out,
-    name,
-    config.tokenUrl,
-    { headers, body: form },
-    tokenResponseSchema,
   );
-  return { tokens, details: {} };
+  return { tokens, details: claims ? { claims } : {} };
 }
 
 export async function redeemHcss(
@@ -256,19 +318,20 @@ export async function redeemHcss(
   body: CodeBody,
   out: Outbound,
 ): Promise<Redeemed> {
-  // HCSS documents client_id in the form (IdentityServer): the secret goes beside it
-  const clientAuth = config.clientAuth ?? (config.clientSecret ? 'client_secret_post' : 'none');
-  const { tokens } = await redeemGeneric(
-    'HCSS',
-    { ...config, clientAuth, tokenUrl: config.tokenUrl ?? DEFAULT_URLS.hcss },
+  const { tokens, details } = await redeemStandard(
+    standardConfig('hcss', config),
     body,
+    config.redirectUris,
     out,
   );
   // "This token will contain a CompanyId claim … store it and associate it with your user."
-  const claims = jwtClaims(tokens?.access_token) ?? jwtClaims(tokens?.id_token);
+  const claims =
+    jwtClaims(tokens?.access_token) ??
+    (details['claims'] as Record<string, unknown> | undefined) ??
+    jwtClaims(tokens?.id_token);
   const companyId = claims?.['CompanyId'] ?? claims?.['companyId'];
   const known = typeof companyId === 'string' || typeof companyId === 'number';
-  return { tokens, details: known ? { companyId: String(companyId) } : {} };
+  return { tokens, details: { ...details, ...(known ? { companyId: String(companyId) } : {}) } };
 }
 
 export async function redeemHealthtap(

@@ -38,13 +38,15 @@ import {
 } from './flow-cookie.js';
 import { stored, type ExchangeHandlerOptions } from './handler.js';
 import { expectedIssuer, issuerRefusal, type IssuerCheck } from './issuer.js';
+import { authorizeEndpoint, issuerRefusalOf, newNonce } from './oauth.js';
 import { configError, countOption, delayOption, urlOption, userId } from './options.js';
-import type { Outbound } from './outbound.js';
+import { outbound } from './outbound.js';
 import {
   AUTHORIZE,
   checkProviders,
   notConfigured,
   redeemFor,
+  standardConfig,
   type ProviderName,
   type ServerProviders,
 } from './providers.js';
@@ -54,7 +56,10 @@ import { memoryStore, StoreFullError, type FlowStore } from './store.js';
 export type SessionUser = string | number | null | undefined;
 
 export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCredentials'> {
-  /** generic (with `authorizeUrl`), hcss, healthtap: the providers with a code to redeem. */
+  /**
+   * generic (with `authorizeUrl`, or an `issuer` to discover it), hcss, healthtap: the providers
+   * with a code to redeem.
+   */
   readonly providers: Pick<ServerProviders, 'generic' | 'hcss' | 'healthtap'>;
   /** This handler's own URL, registered at each provider as the redirect URI. */
   readonly redirectUri: string;
@@ -108,6 +113,8 @@ const pendingSchema = z.object({
   flow: z.string(),
   provider: z.enum(['generic', 'hcss', 'healthtap']),
   verifier: z.string().optional(),
+  /** The OpenID Connect nonce sent (a standard provider with a known issuer, scope `openid`). */
+  nonce: z.string().optional(),
   session: z.string(),
   /** The flow cookie's name, and the SHA-256 of its value. */
   cookie: z.string().regex(COOKIE_NAME),
@@ -169,8 +176,14 @@ export function createServerFlow(
   }
   // the provider returns the user there: without it, every flow would fail after the sign-in
   urlOption('redirectUri', options.redirectUri);
-  if (options.providers.generic && !options.providers.generic.authorizeUrl) {
-    throw configError('generic.authorizeUrl is required for createServerFlow.');
+  if (
+    options.providers.generic &&
+    !options.providers.generic.authorizeUrl &&
+    (options.providers.generic.tokenUrl || !options.providers.generic.issuer)
+  ) {
+    throw configError(
+      'generic.authorizeUrl (or generic.issuer alone, to discover it) is required for createServerFlow.',
+    );
   }
   const store = options.store ?? memoryStore();
   const maxPerUser = countOption('maxPendingPerUser', options.maxPendingPerUser, 5);
@@ -186,9 +199,14 @@ export function createServerFlow(
   const timeout = delayOption('timeout', options.timeout, 300_000);
   const cookies = cookieSettings(options.redirectUri, timeout);
   const pollWindow = delayOption('pollWindow', options.pollWindow, 20_000);
-  const out: Outbound = {
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    timeout: delayOption('providerTimeout', options.providerTimeout, 10_000),
+  const out = outbound(
+    options.fetch,
+    delayOption('providerTimeout', options.providerTimeout, 10_000),
+  );
+  /** generic and hcss go through oauth4webapi (oauth.ts); healthtap is HealthTap's own. */
+  const standard = (provider: Pending['provider']) => {
+    const config = provider === 'healthtap' ? undefined : options.providers[provider];
+    return config && provider !== 'healthtap' ? standardConfig(provider, config) : undefined;
   };
   /** Who is signed in (options.ts userId): undefined for nobody. */
   const userOf = async (request: Request) => userId(await options.session(request));
@@ -202,7 +220,10 @@ export function createServerFlow(
     const config = options.providers[provider];
     if (!config) throw notConfigured(provider);
     const preset = AUTHORIZE[provider];
-    const authorizeUrl = config.authorizeUrl ?? preset.url;
+    const std = standard(provider);
+    // a generic provider given by its issuer alone: the authorize endpoint is discovered
+    const authorizeUrl =
+      config.authorizeUrl ?? preset.url ?? (std ? await authorizeEndpoint(std, out) : undefined);
     if (!authorizeUrl) {
       throw new HttpError(500, 'server_error', `${provider} needs an authorizeUrl here.`);
     }
@@ -210,11 +231,15 @@ export function createServerFlow(
     const state = createState();
     const flow = randomToken(32);
     const pkce = preset.pkce ? await createPkcePair() : undefined;
+    // OpenID Connect: a nonce binds the id_token to this flow, where it can be checked (an issuer)
+    const openid = config.scope?.split(/\s+/).includes('openid') === true;
+    const nonce = std?.issuer !== undefined && openid ? newNonce() : undefined;
     const cookie = await mintFlowCookie(cookies);
     const pending: Pending = {
       flow,
       provider,
       verifier: pkce?.codeVerifier,
+      ...(nonce ? { nonce } : {}),
       session,
       cookie: cookie.name,
       binding: cookie.hash,
@@ -240,6 +265,7 @@ export function createServerFlow(
       scope: config.scope,
       state,
       codeChallenge: pkce?.codeChallenge,
+      extraParams: nonce ? { nonce } : undefined,
     });
     const response = json(200, { url, flow });
     response.headers.append('set-cookie', setFlowCookie(cookies, cookie));
@@ -302,7 +328,32 @@ export function createServerFlow(
         return page(403, 'This sign-in belongs to another browser.', clear);
       }
     }
-    const refusal = issuerRefusal(issuers.get(pending.provider) ?? NO_ISSUER, query);
+    const check = issuers.get(pending.provider) ?? NO_ISSUER;
+    const std = standard(pending.provider);
+    let refusal: string | undefined;
+    try {
+      // generic and hcss: by oauth4webapi (with a discovered provider's own metadata flag)
+      refusal =
+        std && check.issuer !== undefined
+          ? await issuerRefusalOf(
+              std,
+              { issuer: check.issuer, required: check.required },
+              out,
+              query,
+            )
+          : issuerRefusal(check, query);
+    } catch (cause) {
+      const e = cause instanceof HttpError ? cause : undefined;
+      if (!e) options.onError?.(cause, request);
+      await keep(
+        failed(
+          'exchange_failed',
+          e?.description ?? 'The connection could not be completed.',
+          e?.error ?? 'server_error',
+        ),
+      );
+      return page(502, 'The connection did not complete. You can close this window.', clear);
+    }
     if (refusal) {
       // a mix-up (RFC 9207): the code is not sent anywhere
       await keep(failed('unauthorized', refusal));
@@ -325,6 +376,7 @@ export function createServerFlow(
           code,
           codeVerifier: pending.verifier,
           redirectUri: options.redirectUri,
+          nonce: pending.nonce,
         };
         const redeemed = await redeemFor(
           { ...options.providers, [pending.provider]: registered(options, pending.provider) },

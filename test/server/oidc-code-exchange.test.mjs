@@ -1,0 +1,159 @@
+// The element's exchange (createExchangeHandler) against a real OpenID provider (oidc-provider,
+// started here on a free loopback port): the code grant with PKCE for both client authentication
+// methods, the provider found from its issuer alone, and the id_token checked — its claims reach
+// storeCredentials; one that is expired, or issued by another server, is refused and nothing is
+// stored.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createExchangeHandler } from '../../dist/server.js';
+import {
+  ACCOUNT,
+  authorizeUrl,
+  CLIENTS,
+  pkce,
+  REDIRECT,
+  signIn,
+  startOidcProvider,
+} from './oidc-provider.mjs';
+
+let op;
+let other;
+let skewed;
+before(async () => {
+  [op, other, skewed] = await Promise.all([
+    startOidcProvider(),
+    startOidcProvider(),
+    // its clock two hours behind: an id_token it issues now expired an hour ago
+    startOidcProvider({ clockOffsetSeconds: -7200 }),
+  ]);
+});
+after(() => Promise.all([op?.close(), other?.close(), skewed?.close()]));
+
+const generic = (issuer, client = CLIENTS.basic, extra = {}) => ({
+  issuer,
+  clientId: client.id,
+  clientSecret: client.secret,
+  clientAuth: client.auth,
+  redirectUris: [REDIRECT],
+  ...extra,
+});
+
+/** The browser's half: the user signs in at `issuer`; the element's exchange body. */
+async function codeFrom(issuer, client = CLIENTS.basic, options = {}) {
+  const { verifier, challenge } = pkce();
+  const state = `st-${Math.random().toString(36).slice(2)}`;
+  const back = await signIn(authorizeUrl(issuer, { client, state, challenge, ...options }));
+  assert.equal(back.searchParams.get('state'), state);
+  return {
+    provider: 'generic',
+    code: back.searchParams.get('code'),
+    state,
+    codeVerifier: verifier,
+    redirectUri: REDIRECT,
+  };
+}
+
+/** A handler, the exchange POSTed to it; what it answered and what it stored. */
+async function exchange(config, body) {
+  const stored = [];
+  const handler = createExchangeHandler({
+    providers: { generic: config },
+    storeCredentials: (args) => {
+      stored.push(args);
+      return { connected: true };
+    },
+  });
+  const response = await handler(
+    new Request('https://app.example/api/oauth', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+  return { status: response.status, body: await response.json(), stored };
+}
+
+describe('a real OpenID provider: the code grant with PKCE', () => {
+  for (const client of [CLIENTS.basic, CLIENTS.post]) {
+    it(`${client.auth}: redeemed; tokens and the validated id_token claims reach storeCredentials`, async () => {
+      const { status, body, stored } = await exchange(
+        generic(op.issuer, client),
+        await codeFrom(op.issuer, client),
+      );
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.deepEqual(body, { connected: true });
+      assert.equal(stored.length, 1);
+      const { tokens, details } = stored[0];
+      assert.equal(typeof tokens.access_token, 'string');
+      assert.equal(typeof tokens.refresh_token, 'string');
+      assert.equal(details.claims.iss, op.issuer);
+      assert.equal(details.claims.aud, client.id);
+      assert.equal(details.claims.sub, ACCOUNT);
+      assert.ok(details.claims.exp > Date.now() / 1000);
+    });
+  }
+
+  it('a wrong PKCE verifier: the provider refuses (400 invalid_grant), nothing stored', async () => {
+    const body = await codeFrom(op.issuer);
+    const r = await exchange(generic(op.issuer), { ...body, codeVerifier: pkce().verifier });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error, 'invalid_grant');
+    assert.equal(r.stored.length, 0);
+  });
+
+  it('a code redeemed twice: the second is refused (400 invalid_grant)', async () => {
+    const body = await codeFrom(op.issuer);
+    assert.equal((await exchange(generic(op.issuer), body)).status, 200);
+    const again = await exchange(generic(op.issuer), body);
+    assert.equal(again.status, 400);
+    assert.equal(again.body.error, 'invalid_grant');
+  });
+
+  it('a wrong client secret: 502, the provider’s words not passed on', async () => {
+    const r = await exchange(
+      generic(op.issuer, { ...CLIENTS.basic, secret: 'wrong' }),
+      await codeFrom(op.issuer),
+    );
+    assert.equal(r.status, 502);
+    assert.equal(r.body.error, 'server_error');
+    assert.match(r.body.error_description, /client credentials/);
+  });
+});
+
+describe('a real OpenID provider: the id_token is checked', () => {
+  it('an expired id_token (the provider’s clock two hours behind): 502 invalid_id_token, nothing stored', async () => {
+    const r = await exchange(generic(skewed.issuer), await codeFrom(skewed.issuer));
+    assert.equal(r.status, 502, JSON.stringify(r.body));
+    assert.equal(r.body.error, 'invalid_id_token');
+    assert.match(r.body.error_description, /exp|expired|timestamp/i);
+    assert.equal(r.stored.length, 0);
+  });
+
+  it('the same provider with a right clock passes (the check above can tell them apart)', async () => {
+    const r = await exchange(generic(other.issuer), await codeFrom(other.issuer));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  });
+
+  it('an id_token from another server than the issuer (its token endpoint): refused, nothing stored', async () => {
+    const meta = await (await fetch(`${other.issuer}/.well-known/openid-configuration`)).json();
+    // the partner trusts op, but this code, and its token endpoint, are other's
+    const config = generic(op.issuer, CLIENTS.basic, {
+      tokenUrl: meta.token_endpoint,
+      authorizeUrl: meta.authorization_endpoint,
+    });
+    const r = await exchange(config, await codeFrom(other.issuer));
+    assert.equal(r.status, 502, JSON.stringify(r.body));
+    assert.equal(r.body.error, 'invalid_id_token');
+    assert.match(r.body.error_description, /iss/);
+    assert.equal(r.stored.length, 0);
+  });
+
+  it('an id_token with a nonce the partner’s own authorize URL sent is taken (the browser flow checks none)', async () => {
+    const r = await exchange(
+      generic(op.issuer),
+      await codeFrom(op.issuer, CLIENTS.basic, { nonce: 'n-1' }),
+    );
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.stored[0].details.claims.nonce, 'n-1');
+  });
+});
