@@ -51,10 +51,27 @@ const chromium = (popupBlocker = false) =>
     },
   });
 
+/**
+ * The page for a test file. Puppeteer's BiDi `setViewport` (which the launcher calls before every
+ * file) also sends `emulation.setScreenOrientationOverride`, a command Firefox ESR 140 (Debian
+ * bookworm's) does not know: that one refusal is ignored — the viewport itself is set by the
+ * command beside it, and the tests never read the screen's orientation. Anything else still fails.
+ */
+async function firefoxPage({ context }) {
+  const page = await context.newPage();
+  const setViewport = page.setViewport.bind(page);
+  page.setViewport = (viewport) =>
+    setViewport(viewport).catch((error) => {
+      if (!/setScreenOrientationOverride/.test(String(error?.message))) throw error;
+    });
+  return page;
+}
+
 /** Firefox ESR through puppeteer-core; popupBlocker=true sets dom.disable_open_during_load. */
 const firefox = (popupBlocker = false) =>
   chromeLauncher({
     puppeteer: /** @type {any} */ (puppeteerCore),
+    createPage: firefoxPage,
     launchOptions: {
       browser: 'firefox',
       executablePath: FIREFOX,
