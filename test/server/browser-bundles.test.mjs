@@ -33,7 +33,8 @@ describe('the browser bundles', () => {
     const { inputs, imports } = await bundle(ENTRIES);
     assert.ok(inputs.includes('src/index.ts') && inputs.includes('src/callback.ts'));
     assert.ok(
-      inputs.some((p) => p.startsWith('node_modules/lit')),
+      // (a checkout whose node_modules is a link resolves it to the link's target)
+      inputs.some((p) => /(^|\/)node_modules\/lit\//.test(p)),
       'the bundle is real',
     );
     const offenders = [...inputs, ...imports].filter(
