@@ -330,7 +330,14 @@ export function resolveConfig(
     }
     if (preset.completion === 'code') {
       buildUrl = clientId !== undefined;
-      if (!buildUrl && !explicitAuthorize) invalid('client-id is required.');
+      // no client id anywhere: the provider would show an error page, and the flow wait for nothing
+      if (!buildUrl && !new URL(authorizeUrl).searchParams.get('client_id')) {
+        invalid(
+          explicitAuthorize
+            ? 'client-id is required: authorize-url carries no client_id either.'
+            : 'client-id is required.',
+        );
+      }
       if (buildUrl && !redirectUri) invalid('redirect-uri is required with client-id.');
     }
   }

@@ -29,7 +29,8 @@ export function runFlow(
   win: Window,
   gesture: Gesture,
 ): FlowHandle {
-  const run = flowRun(config, options, context, win, gesture.at + config.timeout);
+  const advice = runner.advice?.(config, win);
+  const run = flowRun(config, options, context, win, gesture.at + config.timeout, advice);
   const started = runner.start(run, gesture);
   return {
     provider: config.provider,
@@ -81,7 +82,7 @@ interface ScopedRun extends FlowRun {
 
 /**
  * A flow's own scope: an AbortController tied to the caller's signal, aborted at `deadline`
- * (`timeout`), when the page is restored from the back/forward cache with the flow unfinished
+ * (`timeout`, its message naming the runner's `advice` when it has one), when the page is restored from the back/forward cache with the flow unfinished
  * (`cancelled`: it can no longer finish), and when the flow settles.
  */
 function flowRun(
@@ -90,6 +91,7 @@ function flowRun(
   context: FlowContext,
   win: Window,
   deadline: number,
+  advice?: string,
 ): ScopedRun {
   const controller = new AbortController();
   const { signal } = controller;
@@ -105,7 +107,12 @@ function flowRun(
     : () => undefined;
   after(
     deadline - Date.now(),
-    () => controller.abort(new ConnectError('timeout', `No answer within ${config.timeout} ms.`)),
+    () => {
+      const why = `No answer within ${config.timeout} ms.`;
+      controller.abort(
+        new ConnectError('timeout', advice ? `${why} Likely cause: ${advice}` : why),
+      );
+    },
     signal,
   );
   listen(

@@ -133,6 +133,12 @@ export interface Taken {
  * loads it). The element and `connect()` look the mode up; they never branch on it.
  */
 export interface Runner {
+  /**
+   * A setup this mode can see will probably never be answered, though it is not invalid (a
+   * `redirect-uri` on another origin than the page): the advice, with the fix. Warned on the
+   * console as the flow starts, and named by its timeout.
+   */
+  advice?(config: ResolvedConfig, win: Window): string | undefined;
   /** Runs the flow the click started (see {@link Gesture}). */
   start(run: FlowRun, gesture: Gesture): Started;
   /** Judges what this page holds for the mode (a redirect return, a landing or held code). */

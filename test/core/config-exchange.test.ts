@@ -36,6 +36,14 @@ describe('core/config resolveConfig', () => {
     ['http origin', { ...hcss, allowedOrigins: 'http://a.example' }],
     ['missing client-id', { provider: 'hcss', redirectUri: 'https://app.example/cb' }],
     ['missing redirect-uri', { provider: 'hcss', clientId: 'c' }],
+    [
+      'no client id anywhere (an authorize-url without client_id)',
+      { provider: 'generic', authorizeUrl: 'https://id.example/a?scope=x' },
+    ],
+    [
+      'a misspelt client-id on hcss (no client id at all)',
+      { provider: 'hcss', redirectUri: 'https://app.example/cb', clientid: 'c' } as ConnectOptions,
+    ],
     ['generic without anything to open', { provider: 'generic' }],
     ['b.well popup without allowed-origins', { provider: 'bwell', resolveUrl: async () => 'x' }],
     ['negative timeout', { ...hcss, timeout: -1 }],
@@ -50,6 +58,21 @@ describe('core/config resolveConfig', () => {
       expect(invalidReason(options)).to.be.a('string');
     });
   }
+
+  it('no client id anywhere names client-id; a full authorize-url carrying client_id needs none', () => {
+    const bare = { provider: 'generic', authorizeUrl: 'https://id.example/a' } as const;
+    expect(invalidReason(bare)).to.equal(
+      'client-id is required: authorize-url carries no client_id either.',
+    );
+    expect(invalidReason({ ...bare, authorizeUrl: 'https://id.example/a?client_id=' })).to.match(
+      /client-id/,
+    );
+    expect(invalidReason({ ...bare, authorizeUrl: 'https://id.example/a?client_id=c' })).to.equal(
+      undefined,
+    );
+    // the backend builds the URL: no client id needed here
+    expect(invalidReason({ provider: 'generic', urlEndpoint: '/api/url' })).to.equal(undefined);
+  });
 
   it('fills the HCSS preset', () => {
     const c = resolveConfig(hcss, page);
@@ -295,6 +318,42 @@ describe('core/schemas parseWindowMessage', () => {
       undefined,
     ],
     ['bare params without result', { state: 'S' }, undefined],
+    [
+      'an envelope with a code over 4 KB',
+      { type: 'oauth-connect:callback', id: 'i', params: { code: 'c'.repeat(4097) } },
+      undefined,
+    ],
+    [
+      'an envelope with a code of exactly 4 KB',
+      { type: 'oauth-connect:callback', id: 'i', params: { code: 'c'.repeat(4096) } },
+      { id: 'i', key: undefined, params: { code: 'c'.repeat(4096) } },
+    ],
+    [
+      'an envelope with an empty code beside an error',
+      { type: 'oauth-connect:callback', id: 'i', params: { code: '', error: 'x' } },
+      undefined,
+    ],
+    [
+      'an envelope with an id over 4 KB',
+      { type: 'oauth-connect:callback', id: 'i'.repeat(4097), params: { code: 'C' } },
+      undefined,
+    ],
+    [
+      'an envelope with an empty id',
+      { type: 'oauth-connect:callback', id: '', params: { code: 'C' } },
+      undefined,
+    ],
+    [
+      'bare params with an error description over 4 KB',
+      { error: 'access_denied', error_description: 'd'.repeat(4097) },
+      undefined,
+    ],
+    [
+      'bare params with an empty error description',
+      { error: 'access_denied', error_description: '' },
+      { params: { error: 'access_denied' } },
+    ],
+    ['bare params with a state over 4 KB', { code: 'C', state: 's'.repeat(4097) }, undefined],
   ];
   for (const [name, data, expected] of table) {
     it(name, () => {

@@ -13,6 +13,7 @@ import { ConnectError, toConnectError } from '../../core/errors.js';
 import { isOurs, type Arrival } from '../../core/ownership.js';
 import { channelName, FLOW_KEY_ITEM } from '../../core/protocol.js';
 import { randomToken } from '../../core/random.js';
+import type { ResolvedConfig } from '../../core/config.js';
 import type { PreparedRequest } from '../../core/request.js';
 import { parseWindowMessage, type ParsedMessage } from '../../core/schemas/messages.js';
 import { prepareAhead, takeReady } from '../ready.js';
@@ -30,9 +31,30 @@ export { resumeFlow, runFlow } from '../engine.js';
 export { prepareAhead, takeReady } from '../ready.js';
 
 export const runner: Runner = {
-  start: (run: FlowRun, gesture: Gesture): Started =>
-    gesture.popup ? new PopupFlow(run, gesture.popup, gesture.ready) : blocked(run, gesture),
+  advice: crossOriginCallback,
+  start(run: FlowRun, gesture: Gesture): Started {
+    const advice = crossOriginCallback(run.config, run.window);
+    if (advice) console.warn(`oauth-connect: ${advice}`);
+    return gesture.popup ? new PopupFlow(run, gesture.popup, gesture.ready) : blocked(run, gesture);
+  },
 };
+
+/**
+ * A `redirect-uri` on another origin than this page (`localhost` and `127.0.0.1` are two): its
+ * callback page posts to its own origin unless told otherwise, so the answer never reaches this
+ * page, and its URL cannot be read here either. Not invalid (a callback page told
+ * `targetOrigin` answers), but the usual cause of a flow that waits until its timeout.
+ */
+function crossOriginCallback(config: ResolvedConfig, win: Window): string | undefined {
+  if (!config.redirectUri) return undefined;
+  const callback = new URL(config.redirectUri).origin;
+  const page = win.location.origin;
+  if (callback === page) return undefined;
+  return (
+    `redirect-uri is on ${callback}, this page on ${page}: the callback page must call ` +
+    `completeCallback({ targetOrigin: '${page}' }) to answer here (or serve both from one origin).`
+  );
+}
 
 /**
  * The popup was blocked: the flow continues as a redirect where `fallback` says so (inside an
