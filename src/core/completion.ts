@@ -8,6 +8,11 @@ export interface CodeCompletion {
   readonly state?: string;
   readonly codeVerifier?: string;
   readonly redirectUri?: string;
+  /**
+   * The issuer the answer named (RFC 9207 `iss`), passed on to the backend, which may know the
+   * issuer when this page does not (`createExchangeHandler` checks it against a discovered one).
+   */
+  readonly iss?: string;
 }
 
 /** What a successful b.well flow hands over. */
@@ -117,6 +122,7 @@ export function judgeCallback(params: CallbackParams, expected: Expectation): Ve
       ...(expected.state !== undefined ? { state: expected.state } : {}),
       ...(expected.codeVerifier ? { codeVerifier: expected.codeVerifier } : {}),
       ...(expected.redirectUri ? { redirectUri: expected.redirectUri } : {}),
+      ...(params.iss !== undefined ? { iss: params.iss } : {}),
     },
   };
 }

@@ -72,6 +72,8 @@ const codeBody = z
       .regex(/^[A-Za-z0-9\-._~]{43,128}$/)
       .optional(),
     redirectUri: text(2048).optional(),
+    /** The issuer the provider's answer named (RFC 9207): checked before anything is redeemed. */
+    iss: text(2048).optional(),
   })
   .strict();
 const statusBody = z

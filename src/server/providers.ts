@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { HttpError } from './errors.js';
-import { redeemCode, type StandardConfig } from './oauth.js';
+import { issuerRefusalOf, redeemCode, type StandardConfig } from './oauth.js';
 import { configError, issuerOption, urlOption } from './options.js';
 import { basicAuth, callProvider, type Outbound } from './outbound.js';
 import { jwtClaims, tokenResponseSchema, type TokenResponse } from './tokens.js';
@@ -18,6 +18,13 @@ export interface CodeBody {
   readonly redirectUri?: string | undefined;
   /** The nonce the server flow sent (OpenID Connect), checked against the id_token. */
   readonly nonce?: string | undefined;
+  /**
+   * The element's flow: the issuer the provider's answer named (RFC 9207 `iss`), as the element
+   * read it. Checked against the provider's issuer where one is known (given, derived or
+   * discovered) before the code is redeemed: the element may not know the issuer (a `generic`
+   * provider configured by `issuer` alone here).
+   */
+  readonly iss?: string | undefined;
 }
 
 /** What a redemption hands to `storeCredentials`. */
@@ -305,6 +312,24 @@ async function redeemStandard(
   out: Outbound,
 ): Promise<Redeemed> {
   const redirectUri = registeredRedirect(body, redirectUris);
+  if (body.iss !== undefined && config.issuer !== undefined) {
+    // mix-up defence where this side knows the issuer (a missing iss is the element's to judge:
+    // the server flow requires it where the metadata says so, server-flow.ts)
+    const iss = new URLSearchParams({ iss: body.iss });
+    const refusal = await issuerRefusalOf(
+      config,
+      { issuer: config.issuer, required: false },
+      out,
+      iss,
+    );
+    if (refusal) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `${refusal} (possible mix-up attack): nothing was redeemed.`,
+      );
+    }
+  }
   const { tokens, claims } = await redeemCode(
     config,
     { code: body.code, redirectUri, codeVerifier: body.codeVerifier, nonce: body.nonce },

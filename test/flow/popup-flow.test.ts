@@ -261,7 +261,7 @@ describe('popup flow: messages that must not count', () => {
       const r = await outcome(
         connect({
           provider: 'generic',
-          authorizeUrl: `${provider}/messenger.html?data=${data}&target=${encodeURIComponent(location.origin)}`,
+          authorizeUrl: `${provider}/messenger.html?client_id=c&data=${data}&target=${encodeURIComponent(location.origin)}`,
           allowedOrigins: provider,
           timeout: 1500,
         }),
@@ -276,7 +276,7 @@ describe('popup flow: messages that must not count', () => {
     const r = await outcome(
       connect({
         provider: 'generic',
-        authorizeUrl: `${provider}/messenger.html?data=${data}&target=${encodeURIComponent(location.origin)}`,
+        authorizeUrl: `${provider}/messenger.html?client_id=c&data=${data}&target=${encodeURIComponent(location.origin)}`,
         allowedOrigins: provider,
         timeout: 3000,
       }),

@@ -157,3 +157,40 @@ describe('a real OpenID provider: the id_token is checked', () => {
     assert.equal(r.stored[0].details.claims.nonce, 'n-1');
   });
 });
+
+describe('a real OpenID provider: the iss the element forwards (RFC 9207)', () => {
+  /** The browser's half with the `iss` the provider's answer named, as the element forwards it. */
+  async function withIss(issuer) {
+    const { verifier, challenge } = pkce();
+    const state = `st-${Math.random().toString(36).slice(2)}`;
+    const back = await signIn(authorizeUrl(issuer, { state, challenge }));
+    return {
+      provider: 'generic',
+      code: back.searchParams.get('code'),
+      state,
+      codeVerifier: verifier,
+      redirectUri: REDIRECT,
+      iss: back.searchParams.get('iss'),
+    };
+  }
+
+  it('the provider names itself, and that iss is accepted', async () => {
+    const body = await withIss(op.issuer);
+    assert.equal(body.iss, op.issuer); // oidc-provider sends iss (RFC 9207)
+    const r = await exchange(generic(op.issuer), body);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.stored.length, 1);
+  });
+
+  it('an iss naming another server: 400 (possible mix-up), nothing redeemed or stored', async () => {
+    const body = await withIss(op.issuer);
+    const r = await exchange(generic(op.issuer), { ...body, iss: other.issuer });
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error, 'invalid_request');
+    assert.match(r.body.error_description, /another server.*mix-up/);
+    assert.equal(r.stored.length, 0);
+    // the code was never sent to the provider: it still redeems, with the right iss
+    const again = await exchange(generic(op.issuer), body);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+  });
+});
