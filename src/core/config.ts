@@ -37,7 +37,7 @@ export interface ConnectOptions {
   redirectUri?: string | undefined;
   /**
    * Your backend endpoint that receives the result — `POST { provider, code, state,
-   * codeVerifier?, redirectUri }` (or b.well's status) — and answers JSON (README: Exchange).
+   * codeVerifier?, redirectUri, iss? }` (or b.well's status) — and answers JSON (README: Exchange).
    * @default none: `connected` carries the raw result
    */
   exchangeUrl?: string | undefined;
