@@ -8,6 +8,7 @@ import type { html as litHtml, nothing as litNothing } from 'lit';
 import type { ControllerHost } from './flow/flow-controller.js';
 import { HealthController, type HealthOptions, type HealthState } from './flow/health.js';
 import type { ProviderId } from './core/providers/types.js';
+import { fill, type Words } from './words/words.js';
 
 /** What the view needs of the element. */
 export interface HealthHost extends ControllerHost, HTMLElement {
@@ -57,10 +58,16 @@ export class HealthView {
    * `busy`: a flow runs (the busy button shows, not the line); `clickable`: a flow can start from a
    * click (not landing mode: no Reconnect there); `failed`: the error part (`#error`) shows.
    */
-  render(busy: boolean, clickable: boolean, failed: boolean, label: string): HealthPart {
+  render(
+    busy: boolean,
+    clickable: boolean,
+    failed: boolean,
+    label: string,
+    words: Words,
+  ): HealthPart {
     const { html, nothing } = this.lit;
     const state = this.controller.state;
-    const note = noteOf(state, label);
+    const note = noteOf(state, label, words);
     if (!note) return { template: nothing, covers: false, describes: false };
     if (busy || (state.kind !== 'connected' && state.kind !== 'error')) {
       return {
@@ -87,7 +94,7 @@ export class HealthView {
                   aria-describedby=${described}
                   @click=${this.onReconnect}
                 >
-                  Reconnect
+                  ${words.reconnect}
                 </button>`
             : nothing
         }
@@ -101,13 +108,15 @@ export class HealthView {
                 aria-describedby=${described}
                 @click=${this.onDisconnect}
               >
-                ${state.busy ? 'Disconnecting…' : 'Disconnect'}
+                ${state.busy ? words.disconnecting : words.disconnect}
               </button>`
             : nothing
         }
         ${
           problem
-            ? html`<span class="problem" id="problem">Could not disconnect: ${problem}</span>`
+            ? html`<span class="problem" id="problem"
+                >${fill(words.disconnectFailed, { problem })}</span
+              >`
             : nothing
         }
       </div>`,
@@ -140,16 +149,16 @@ export class HealthView {
 }
 
 /** What the status line says (empty: nothing to show). */
-function noteOf(state: HealthState, label: string): string {
+function noteOf(state: HealthState, label: string, words: Words): string {
   switch (state.kind) {
     case 'connected':
-      return `Connected to ${state.name ?? label}`;
+      return fill(words.healthConnected, { name: state.name ?? label });
     case 'error':
-      return state.message;
+      return state.message; // the integration's own words
     case 'checking':
-      return 'Checking the connection…';
+      return words.healthChecking;
     case 'unknown':
-      return 'Connection status unknown.';
+      return words.healthUnknown;
     default:
       return '';
   }

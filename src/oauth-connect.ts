@@ -1,13 +1,14 @@
 import { html, LitElement, nothing } from 'lit';
 import type { ResolveUrl } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
-import type { Mode, ProviderId } from './core/providers/index.js';
+import { providers, type Mode, type ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
 import { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
-import { FlowController } from './flow/flow-controller.js';
+import { FlowController, type FlowView } from './flow/flow-controller.js';
 import type { HealthState } from './flow/health.js';
 import type { HealthView } from './health-view.js';
 import { styles } from './oauth-connect.styles.js';
+import { failureText, fill, followLang, langOf, wordsFor, type Words } from './words/words.js';
 
 /**
  * A button that connects the user's account at an OAuth provider: it opens the provider's consent
@@ -77,6 +78,8 @@ export class OAuthConnect extends LitElement {
     issuer: {},
     requireIss: { type: Boolean, attribute: 'require-iss' },
     landingPath: { attribute: 'landing-path' },
+    providerName: { attribute: 'provider-name' },
+    messages: { attribute: false },
     disabled: { type: Boolean, reflect: true },
     statusUrl: { attribute: 'status-url' },
     disconnectUrl: { attribute: 'disconnect-url' },
@@ -146,6 +149,18 @@ export class OAuthConnect extends LitElement {
    * @default false
    */
   declare autostart: boolean;
+  /**
+   * The provider's name in the element's words ("Connect Acme"): a preset has its own (HCSS,
+   * HealthTap, b.well, Hint); a `generic` provider without one is "your account".
+   * @default the preset's
+   */
+  declare providerName: string | undefined;
+  /**
+   * Any of the element's words, replacing its language's (`{ connect: 'Link {provider}' }`): the
+   * keys and placeholders of `words/en.ts` (README: Words and languages). The language is the
+   * element's `lang`, else the nearest ancestor's, else the document's: English and Spanish ship.
+   */
+  declare messages: Partial<Words> | undefined;
 
   private readonly flow = new FlowController(this, {
     onConnected: (detail) => {
@@ -226,10 +241,20 @@ export class OAuthConnect extends LitElement {
     return this.health?.controller.state ?? { kind: 'off' };
   }
 
+  private unfollowLang: (() => void) | undefined;
+
   override connectedCallback(): void {
     super.connectedCallback();
+    // a `lang` set or changed on the element, an ancestor or the document re-renders it
+    this.unfollowLang ??= followLang(this);
     // moved to another place in the page: the status request it had was aborted
     if (this.hasUpdated && this.statusUrl) void this.refreshStatus();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unfollowLang?.();
+    this.unfollowLang = undefined;
   }
 
   /** The element's control that has the focus before an update. */
@@ -257,12 +282,24 @@ export class OAuthConnect extends LitElement {
     this.flow.reopen();
   }
 
+  /** The element's words now, in its language, `messages` over them. */
+  private words(): Words {
+    return wordsFor(langOf(this), this.messages, () => this.requestUpdate());
+  }
+
   override render() {
     const view = this.flow.view;
-    const { busy, clickable, label } = view;
+    const { busy, clickable } = view;
+    const words = this.words();
+    const name =
+      this.providerName?.trim() ||
+      (this.provider === 'generic' ? undefined : providers[this.provider]?.label) ||
+      words.yourAccount;
+    const named = { provider: name };
+    const error = view.failure && failureText(words, view.failure);
     // Landing mode has nothing to click (the code is already in the URL): only the status shows.
-    const health = this.health?.render(busy, clickable, view.error !== undefined, label);
-    const described = [health?.describes && 'health', view.error !== undefined && 'error']
+    const health = this.health?.render(busy, clickable, error !== undefined, name, words);
+    const described = [health?.describes && 'health', error !== undefined && 'error']
       .filter(Boolean)
       .join(' ');
     const button = html`<button
@@ -277,19 +314,19 @@ export class OAuthConnect extends LitElement {
       ${
         busy
           ? html`<span class="spinner" aria-hidden="true"></span
-              ><slot name="busy">Connecting…</slot>`
-          : html`<slot>Connect ${label}</slot>`
+              ><slot name="busy">${words.connecting}</slot>`
+          : html`<slot>${fill(words.connect, named)}</slot>`
       }
     </button>`;
     return html`
       ${health?.template ?? nothing} ${clickable && !health?.covers ? button : nothing}
       ${
         view.severed
-          ? html`<div part="severed" role="group" aria-label="Sign-in window">
-              <span>Don't see the sign-in window?</span>
+          ? html`<div part="severed" role="group" aria-label=${words.severedGroup}>
+              <span>${words.severed}</span>
               <span class="actions">
-                <button part="reopen" type="button" @click=${this.onReopen}>Reopen</button>
-                <button part="cancel" type="button" @click=${this.cancel}>Cancel</button>
+                <button part="reopen" type="button" @click=${this.onReopen}>${words.reopen}</button>
+                <button part="cancel" type="button" @click=${this.cancel}>${words.cancel}</button>
               </span>
             </div>`
           : nothing
@@ -297,14 +334,14 @@ export class OAuthConnect extends LitElement {
       ${
         view.signin
           ? html`<div part="signin">
-              <slot name="signin">Sign in to finish connecting ${label}.</slot>
+              <slot name="signin">${fill(words.signin, named)}</slot>
             </div>`
           : nothing
       }
       ${
-        view.error !== undefined
+        error !== undefined
           ? html`<div part="error" id="error">
-              <slot name="error">${view.error}</slot>
+              <slot name="error">${error}</slot>
             </div>`
           : nothing
       }
@@ -314,10 +351,27 @@ export class OAuthConnect extends LitElement {
         aria-live="polite"
         class=${view.connected && !this.statusUrl ? '' : 'visually-hidden'}
       >
-        ${view.announcement}
+        ${announcement(view, words, name, error)}
       </div>
     `;
   }
+}
+
+/** What the polite live region says. */
+function announcement(view: FlowView, words: Words, name: string, error?: string): string {
+  const named = { provider: name };
+  if (view.busy) {
+    const phrase = view.severed
+      ? words.announceSevered
+      : view.phase === 'exchanging'
+        ? words.announceExchanging
+        : words.announceConnecting;
+    return fill(phrase, named);
+  }
+  if (view.connected) return fill(words.announceConnected, named);
+  if (error !== undefined) return fill(words.announceFailed, { ...named, reason: error });
+  if (view.signin) return fill(words.signin, named);
+  return '';
 }
 
 function failedDetail(provider: ProviderId, error: ConnectError) {

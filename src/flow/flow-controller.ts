@@ -1,6 +1,5 @@
 import { modeOf, OPTION_KEYS, type ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
-import { providers } from '../core/providers/index.js';
 import type { ConnectResult, FlowHandle, FlowPhase } from './types.js';
 import { autostartFlow, preloadFlow, resumeFlow, startFlow } from './api.js';
 import { MODE_TABLE } from './modes/index.js';
@@ -25,12 +24,10 @@ export interface FlowView {
   /** Landing mode: the held code waits for the user's sign-in. */
   readonly signin: boolean;
   readonly connected: boolean;
-  /** The last flow's failure message (after a failure only). */
-  readonly error: string | undefined;
-  /** The provider's name for people ("HCSS"), or "account". */
-  readonly label: string;
-  /** What the polite live region says. */
-  readonly announcement: string;
+  /** Where the running flow is (while one runs). */
+  readonly phase: FlowPhase | undefined;
+  /** The last flow's failure (after a failure only); the element words it (words/). */
+  readonly failure: ConnectError | undefined;
 }
 
 /** The subset of Lit's ReactiveControllerHost the controllers need (no Lit import in the flow layer). */
@@ -90,16 +87,14 @@ export class FlowController {
 
   get view(): FlowView {
     const { state } = this;
-    const label = providers[this.host.provider ?? 'generic']?.label ?? 'account';
     return {
       busy: state.kind === 'running',
       clickable: MODE_TABLE[modeOf(this.host) ?? 'popup']?.clickable ?? true,
       severed: state.kind === 'running' && state.phase === 'severed',
       signin: state.kind === 'signin-required',
       connected: state.kind === 'connected',
-      error: state.kind === 'failed' ? state.error.message : undefined,
-      label,
-      announcement: announcement(state, label),
+      phase: state.kind === 'running' ? state.phase : undefined,
+      failure: state.kind === 'failed' ? state.error : undefined,
     };
   }
 
@@ -243,24 +238,5 @@ export class FlowController {
     this.abort = undefined;
     this.state = state;
     this.host.requestUpdate();
-  }
-}
-
-function announcement(state: ControllerState, label: string): string {
-  switch (state.kind) {
-    case 'running':
-      return state.phase === 'severed'
-        ? `The ${label} sign-in window is closed or hidden. Reopen it, or cancel.`
-        : state.phase === 'exchanging'
-          ? `Finishing the ${label} connection…`
-          : `Connecting to ${label}…`;
-    case 'connected':
-      return `Connected to ${label}.`;
-    case 'failed':
-      return `Could not connect to ${label}: ${state.error.message}`;
-    case 'signin-required':
-      return `Sign in to finish connecting ${label}.`;
-    default:
-      return '';
   }
 }

@@ -67,7 +67,7 @@ describe('FlowController: the element as a thin host', () => {
     expect(spy.calls.length).to.equal(0);
   });
 
-  it('gives the view its state: idle, then the failure with its message and announcement', async () => {
+  it('gives the view its state: idle, then the failure', async () => {
     const cb = callbacks();
     const flow = new FlowController(host({ provider: 'hcss', mode: 'nonsense' as never }), cb);
     expect(flow.view).to.deep.include({
@@ -80,14 +80,14 @@ describe('FlowController: the element as a thin host', () => {
     expect(new FlowController(host({ provider: 'hint' }), callbacks()).view.clickable).to.equal(
       false,
     );
-    expect(flow.view.error).to.equal(undefined);
-    expect(flow.view.label).to.equal('HCSS');
-    expect(flow.view.announcement).to.equal('');
+    expect(flow.view.failure).to.equal(undefined);
+    expect(flow.view.phase).to.equal(undefined);
     await outcome(flow.start());
     expect(cb.seen).to.deep.equal(['failed:invalid_config']);
     expect(flow.view.busy).to.equal(false);
-    expect(flow.view.error).to.match(/mode/);
-    expect(flow.view.announcement).to.equal(`Could not connect to HCSS: ${flow.view.error}`);
+    // (its words, and the announcement: the element's, test/words.test.ts)
+    expect(flow.view.failure?.status).to.equal('invalid_config');
+    expect(flow.view.failure?.message).to.match(/mode/);
   });
 
   it('busy while a flow runs, connected after it; one flow at a time', async () => {
@@ -103,12 +103,12 @@ describe('FlowController: the element as a thin host', () => {
     const running = flow.start();
     expect(flow.start()).to.equal(running); // nothing new opens
     expect(flow.view.busy).to.equal(true);
-    expect(flow.view.announcement).to.equal('Connecting to HCSS…');
+    expect(flow.view.phase).to.equal('opening');
     await running;
     expect(spy.calls.length).to.equal(1);
     expect(cb.seen).to.deep.equal(['connected']);
-    expect(flow.view).to.deep.include({ busy: false, connected: true, error: undefined });
-    expect(flow.view.announcement).to.equal('Connected to HCSS.');
+    expect(flow.view).to.deep.include({ busy: false, connected: true, failure: undefined });
+    expect(flow.view.phase).to.equal(undefined);
     expect(h.updates).to.be.greaterThan(1);
   });
 
