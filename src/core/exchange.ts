@@ -36,11 +36,12 @@ export async function postExchange(request: ExchangeRequest): Promise<Record<str
   if (!answer) throw new ConnectError('exchange_failed', 'The backend could not be reached.');
   const { response, json, text } = answer;
   if (!response.ok) {
-    throw new ConnectError(
-      'exchange_failed',
-      backendMessage(json) ?? `The backend answered ${response.status}.`,
-      { cause: { status: response.status, body: json ?? text.slice(0, 200) } },
-    );
+    // the backend's own words (shown on screen beside the element's sentence: words/words.ts)
+    const own = backendMessage(json);
+    throw new ConnectError('exchange_failed', own ?? `The backend answered ${response.status}.`, {
+      cause: { status: response.status, body: json ?? text.slice(0, 200) },
+      ...(own ? { errorDescription: own } : {}),
+    });
   }
   const parsed = exchangeResponseSchema.safeParse(json);
   if (!parsed.success) {

@@ -97,29 +97,50 @@ export function resumeFlow(
   context: FlowContext = {},
 ): Promise<FlowHandle | undefined> {
   const win = hostWindow(context);
+  if (!win || !mayResume(options, context)) return Promise.resolve(undefined);
   const provider = providerOf(options);
+  const mode = modeOf(options) as Mode;
+  const holds = MODE_TABLE[mode].holds === true;
+  return ANSWERS.load().then(
+    ({ findAnswer }) => {
+      if (context.signal?.aborted) return undefined; // its element is gone: left for another
+      const found = findAnswer(win, { provider, mode }, holds);
+      if (!found) return undefined;
+      const at = Date.now();
+      let config: ResolvedConfig;
+      try {
+        // only what finishing needs is checked: the page returned to need not be able to start one
+        config = resolveConfig(options, win.location.href, { resume: true });
+      } catch (error) {
+        return failedHandle(provider, error);
+      }
+      const resumer = RESUMERS[found.answer ? found.answer.claim : 'landing'];
+      return fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
+        m.resumeFlow(m.runner, config, options, context, win, found, at),
+      );
+    },
+    (error: unknown) => {
+      // The chunk did not load, so nobody can tell whose the page's answer is: it is reported
+      // only where it is surely this element's — a landing element's code, this tab's pending
+      // redirect flow of the same mode — never for a `?code=` or `?error=` that may be the
+      // partner's own. The URL keeps it, for the next load.
+      const own = holds || (mode === 'redirect' && hasItem(win, PENDING_ITEM));
+      if (own && !context.signal?.aborted) return failedHandle(provider, error);
+      console.warn('oauth-connect: the page could not be checked for an answer:', error);
+      return undefined;
+    },
+  );
+}
+
+/**
+ * Synchronously: might this page hold something `resumeFlow(options)` would finish (an answer
+ * in its URL, a kept item)? False on nearly every page load, which then loads nothing more.
+ */
+export function mayResume(options: ConnectOptions, context: FlowContext = {}): boolean {
+  const win = hostWindow(context);
   const mode = modeOf(options) ?? 'popup';
-  // outside a browser (server-side rendering) there is no URL to finish
-  if (!win || !(MODES as readonly string[]).includes(mode)) return Promise.resolve(undefined);
-  const holds = MODE_TABLE[mode as Mode].holds === true;
-  if (!mayHold(win, provider, holds)) return Promise.resolve(undefined);
-  return ANSWERS.load().then(({ findAnswer }) => {
-    if (context.signal?.aborted) return undefined; // its element is gone: left for another
-    const found = findAnswer(win, { provider, mode }, holds);
-    if (!found) return undefined;
-    const at = Date.now();
-    let config: ResolvedConfig;
-    try {
-      // only what finishing needs is checked: the page returned to need not be able to start a flow
-      config = resolveConfig(options, win.location.href, { resume: true });
-    } catch (error) {
-      return failedHandle(provider, error);
-    }
-    const resumer = RESUMERS[found.answer ? found.answer.claim : 'landing'];
-    return fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
-      m.resumeFlow(m.runner, config, options, context, win, found, at),
-    );
-  });
+  if (!win || !(MODES as readonly string[]).includes(mode)) return false;
+  return mayHold(win, providerOf(options), MODE_TABLE[mode as Mode].holds === true);
 }
 
 /**
@@ -199,12 +220,13 @@ function mayHold(win: Window, provider: ProviderId, holds: boolean): boolean {
   const keys = [new URLSearchParams(search), new URLSearchParams(hash.slice(1))];
   // (core/callback-params: the keys that make a URL an answer at all)
   if (keys.some((k) => k.has('code') || k.has('error') || k.has('status_code'))) return true;
+  return hasItem(win, PENDING_ITEM) || (holds && hasItem(win, HELD_PREFIX + provider));
+}
+
+/** This tab keeps `item` in its sessionStorage (or storage cannot be read: it might). */
+function hasItem(win: Window, item: string): boolean {
   try {
-    const session = win.sessionStorage;
-    return (
-      session.getItem(PENDING_ITEM) !== null ||
-      (holds && session.getItem(HELD_PREFIX + provider) !== null)
-    );
+    return win.sessionStorage.getItem(item) !== null;
   } catch {
     return true;
   }

@@ -1,7 +1,7 @@
 import { modeOf, OPTION_KEYS, type ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
 import type { ConnectResult, FlowHandle, FlowPhase } from './types.js';
-import { autostartFlow, preloadFlow, resumeFlow, startFlow } from './api.js';
+import { autostartFlow, mayResume, preloadFlow, resumeFlow, startFlow } from './api.js';
 import { MODE_TABLE } from './modes/index.js';
 
 /** The element's view of a flow. */
@@ -98,11 +98,15 @@ export class FlowController {
     };
   }
 
-  /** Starts a flow, or returns the running one's promise (nothing new opens). */
+  /**
+   * Starts a flow, or returns the running one's promise (nothing new opens). While the page is
+   * being looked at for an answer (the button is busy), a start waits for the look: the flow it
+   * resumes, if any, is the one started; else a flow starts then.
+   */
   start(): Promise<ConnectResult> {
     if (this.running) return this.running;
+    if (this.looking) return this.looking.then((result) => result ?? this.start());
     this.autostarting?.abort();
-    this.resuming?.abort();
     const abort = new AbortController();
     return this.track(abort, startFlow(this.options(), this.context(abort)));
   }
@@ -110,29 +114,44 @@ export class FlowController {
   /**
    * Finishes a redirect return or a landing code of this host found in this page's URL (or the
    * code held for the sign-in); resolves undefined when there is nothing to finish or a flow runs.
-   * While the page is being looked at (api.ts `resumeFlow`: its chunk loads), a second call gets
-   * the first one's promise; a start then leaves the page unlooked-at.
+   * A page with nothing that could be one is told so at once; otherwise the host is busy while
+   * the page is looked at (api.ts `resumeFlow`: a chunk loads), and a second call gets the first
+   * one's promise. `cancel()` (or the host's removal) ends the look: nothing is taken.
    */
   resume(): Promise<ConnectResult | undefined> {
     if (this.running) return Promise.resolve(undefined);
     if (this.looking) return this.looking;
+    const options = this.options();
+    if (!mayResume(options)) {
+      this.noSignin();
+      return Promise.resolve(undefined);
+    }
     this.autostarting?.abort();
     const abort = (this.resuming = new AbortController());
+    const before = this.state;
+    this.state = { kind: 'running', phase: 'opening' };
+    this.host.requestUpdate();
     const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
-    const found = resumeFlow(this.options(), context).catch((error: unknown): FlowHandle => ({
-      // the chunk that takes answers did not load: this page's answer cannot be finished
-      provider: this.host.provider ?? 'generic',
+    const found = resumeFlow(options, context).catch((error: unknown): FlowHandle => ({
+      provider: options.provider ?? 'generic',
       result: Promise.reject(toConnectError(error)),
       reopen: () => false,
     }));
     const looking = found.then((handle) => {
-      if (this.resuming === abort) this.resuming = this.looking = undefined;
-      if (handle && !abort.signal.aborted && !this.running) return this.track(abort, handle);
-      // no held code any more (a window with a copy of this tab's storage sent it): no sign-in notice
-      if (!handle && this.state.kind === 'signin-required') this.end({ kind: 'idle' });
+      this.resuming = this.looking = undefined;
+      if (handle && !abort.signal.aborted) return this.track(abort, handle);
+      // nothing of its own (or the look was ended): as before the look
+      this.state = before;
+      this.host.requestUpdate();
+      this.noSignin();
       return undefined;
     });
     return (this.looking = looking);
+  }
+
+  /** No held code any more (a window with a copy of this tab's storage sent it): no sign-in notice. */
+  private noSignin(): void {
+    if (this.state.kind === 'signin-required') this.end({ kind: 'idle' });
   }
 
   /** Loads the engine and makes the request ahead, when a click looks likely (not when disabled). */
@@ -146,7 +165,8 @@ export class FlowController {
    */
   autostart(): void {
     const { host } = this;
-    if (!host.autostart || host.disabled || this.running || this.autostarting) return;
+    if (!host.autostart || host.disabled || !host.isConnected) return;
+    if (this.running || this.looking || this.autostarting) return;
     const abort = (this.autostarting = new AbortController());
     const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
     void autostartFlow(this.options(), context)
@@ -177,7 +197,11 @@ export class FlowController {
     this.connected = true;
     void this.host.updateComplete.then(() => {
       if (!this.host.isConnected) return;
-      this.resume().then((result) => result ?? this.autostart(), ignore);
+      const look = this.resume();
+      const ended = this.resuming?.signal; // (cancel() or the host's removal during the look)
+      look.then((result) => {
+        if (result === undefined && !ended?.aborted) this.autostart();
+      }, ignore);
     });
   }
 

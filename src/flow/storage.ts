@@ -208,6 +208,11 @@ export function holdCode(win: Window, provider: ProviderId, code: string, at: nu
  * still returned, to be reported `expired`.
  */
 export function takeHeldCode(win: Window, provider: ProviderId): TakenItem | undefined {
+  try {
+    win.sessionStorage.getItem(heldItem(provider));
+  } catch {
+    return undefined; // storage that cannot be read held nothing for anyone (a third-party frame)
+  }
   const taken = takeOnce(win, heldItem(provider));
   if (!taken?.spent) return taken;
   const at = (taken.value as { at?: unknown } | null)?.at;

@@ -478,6 +478,23 @@ describe('storage blocked: fail closed', () => {
     return { win, assigned };
   }
 
+  it('a landing element where all storage is blocked (a third-party frame), no code in the URL: nothing to finish, no failure', async () => {
+    const blocked = new Proxy(window, {
+      get(target, key) {
+        if (key === 'localStorage' || key === 'sessionStorage') {
+          throw new DOMException('blocked', 'SecurityError');
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const handle = await resumeFlow(
+      { provider: 'hint', exchangeUrl: exchangeUrl(uid()) },
+      { window: blocked },
+    );
+    expect(handle).to.equal(undefined);
+  });
+
   it('a landing code that must wait for the sign-in: exchange_failed saying why, nothing held', async () => {
     const t = uid();
     const { win } = blockedWindow(`${location.origin}${testPage}?code=blocked-${t}`);
