@@ -4,7 +4,14 @@
  * in Node and in edge / worker runtimes (where `connect()` rejects with `invalid_config`).
  */
 export { connect, preloadFlow, resumeFlow, startFlow } from './flow/api.js';
-export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './flow/api.js';
+export type {
+  ConnectProgress,
+  ConnectResult,
+  FlowContext,
+  FlowHandle,
+  FlowPhase,
+  ProgressPhase,
+} from './flow/api.js';
 export type { ConnectOptions } from './core/config.js';
 export { ConnectError, FAILURE_STATUSES, isConnectError } from './core/errors.js';
 export type { FailureStatus } from './core/errors.js';

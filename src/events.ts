@@ -1,6 +1,6 @@
 import type { FailureStatus } from './core/errors.js';
 import type { ProviderId } from './core/providers/types.js';
-import type { ConnectResult } from './flow/api.js';
+import type { ConnectProgress, ConnectResult } from './flow/api.js';
 
 /** `connected` detail: the backend's JSON, or the completion itself without an exchange-url. */
 export type ConnectedDetail = ConnectResult;
@@ -27,6 +27,20 @@ export interface DisconnectedDetail {
  */
 export interface SigninRequiredDetail {
   readonly provider: ProviderId;
+}
+
+/**
+ * `connect-progress` detail: one step of a flow — `phase`, `flowId`, `provider`, `mode`, `at`
+ * (`performance.now()` ms), and `status` on `failed`. Never a code, `state` or token.
+ */
+export type ProgressDetail = ConnectProgress;
+
+/** Fired at each step of a flow, for your analytics (README: Progress). */
+export class ConnectProgressEvent extends CustomEvent<ProgressDetail> {
+  static readonly type = 'connect-progress';
+  constructor(detail: ProgressDetail) {
+    super(ConnectProgressEvent.type, { detail, bubbles: true, composed: true });
+  }
 }
 
 /** Fired when the flow connected (and the backend exchange, if any, succeeded). */
@@ -83,23 +97,27 @@ declare global {
     failed: FailedEvent;
     disconnected: DisconnectedEvent;
     'signin-required': SigninRequiredEvent;
+    'connect-progress': ConnectProgressEvent;
   }
   interface ShadowRootEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
     disconnected: DisconnectedEvent;
     'signin-required': SigninRequiredEvent;
+    'connect-progress': ConnectProgressEvent;
   }
   interface DocumentEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
     disconnected: DisconnectedEvent;
     'signin-required': SigninRequiredEvent;
+    'connect-progress': ConnectProgressEvent;
   }
   interface WindowEventMap {
     connected: ConnectedEvent;
     failed: FailedEvent;
     disconnected: DisconnectedEvent;
     'signin-required': SigninRequiredEvent;
+    'connect-progress': ConnectProgressEvent;
   }
 }

@@ -5,7 +5,14 @@ if (!customElements.get('oauth-connect')) customElements.define('oauth-connect',
 
 export { OAuthConnect };
 export { connect, preloadFlow, resumeFlow, startFlow } from './connect.js';
-export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './connect.js';
+export type {
+  ConnectProgress,
+  ConnectResult,
+  FlowContext,
+  FlowHandle,
+  FlowPhase,
+  ProgressPhase,
+} from './connect.js';
 export type { ConnectOptions } from './core/config.js';
 export type { HealthState } from './flow/health.js';
 export { ConnectError, FAILURE_STATUSES, isConnectError } from './connect.js';
@@ -22,10 +29,17 @@ export {
 } from './connect.js';
 export type { Mode, ProviderId, ProviderPreset } from './connect.js';
 export type { CodeCompletion, Completion, StatusCompletion } from './connect.js';
-export { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
+export {
+  ConnectedEvent,
+  ConnectProgressEvent,
+  DisconnectedEvent,
+  FailedEvent,
+  SigninRequiredEvent,
+} from './events.js';
 export type {
   ConnectedDetail,
   DisconnectedDetail,
   FailedDetail,
   SigninRequiredDetail,
+  ProgressDetail,
 } from './events.js';

@@ -9,12 +9,19 @@
 import { ConnectError } from './core/errors.js';
 
 export * from './connect.js';
-export { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
+export {
+  ConnectedEvent,
+  ConnectProgressEvent,
+  DisconnectedEvent,
+  FailedEvent,
+  SigninRequiredEvent,
+} from './events.js';
 export type {
   ConnectedDetail,
   DisconnectedDetail,
   FailedDetail,
   SigninRequiredDetail,
+  ProgressDetail,
 } from './events.js';
 
 /** Stands in for the element class where there is no DOM: constructing it throws. */

@@ -3,7 +3,13 @@ import type { ResolveUrl } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
 import { providers, type Mode, type ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
-import { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent } from './events.js';
+import {
+  ConnectedEvent,
+  ConnectProgressEvent,
+  DisconnectedEvent,
+  FailedEvent,
+  SigninRequiredEvent,
+} from './events.js';
 import { FlowController, type FlowView } from './flow/flow-controller.js';
 import type { HealthState } from './flow/health.js';
 import type { HealthView } from './health-view.js';
@@ -20,6 +26,8 @@ import { failureText, fill, followLang, langOf, wordsFor, type Words } from './w
  * @fires {ConnectedEvent} connected - The flow finished: `detail = { provider, result, returnTo? }`.
  * @fires {FailedEvent} failed - The flow ended without a connection: `detail = { provider, status, message }`.
  * @fires {DisconnectedEvent} disconnected - `disconnect-url` answered 2xx: `detail = { provider, result }`.
+ * @fires {ConnectProgressEvent} connect-progress - Each step of a flow, for your analytics:
+ *   `detail = { phase, flowId, provider, mode, at, status? }` (README: Progress).
  * @fires {SigninRequiredEvent} signin-required - Landing mode: your backend answered the exchange
  *   401 (the user is not signed in to your app yet); the code is held in this tab for the sign-in.
  *   `detail = { provider }`.
@@ -170,6 +178,7 @@ export class OAuthConnect extends LitElement {
     onFailed: (error) => this.dispatchEvent(new FailedEvent(failedDetail(this.provider, error))),
     onSigninRequired: () =>
       this.dispatchEvent(new SigninRequiredEvent({ provider: this.provider })),
+    onProgress: (progress) => this.dispatchEvent(new ConnectProgressEvent(progress)),
   });
 
   /** Connection health: a chunk (controller and view) loaded only when `status-url` is set. */
@@ -178,9 +187,10 @@ export class OAuthConnect extends LitElement {
   private loadHealth(): Promise<HealthView> {
     return (this.healthLoad ??= import('./health-view.js').then(
       (m) =>
-        (this.health = new m.HealthView(this, { html, nothing }, (result) =>
-          this.dispatchEvent(new DisconnectedEvent({ provider: this.provider, result })),
-        )),
+        (this.health = new m.HealthView(this, { html, nothing }, (result) => {
+          this.flow.forget(); // no longer "Connected to …"
+          this.dispatchEvent(new DisconnectedEvent({ provider: this.provider, result }));
+        })),
       (error: unknown) => {
         this.healthLoad = undefined;
         throw error;

@@ -24,6 +24,7 @@ import * as React from 'react';
 import {
   OAuthConnect as OAuthConnectElement,
   type ConnectedEvent,
+  type ConnectProgressEvent,
   type DisconnectedEvent,
   type FailedEvent,
   type SigninRequiredEvent,
@@ -31,7 +32,7 @@ import {
 
 /**
  * `<oauth-connect>` for React: its properties as props, plus `onConnected`, `onFailed`,
- * `onDisconnected` and `onSigninRequired`.
+ * `onDisconnected`, `onSigninRequired` and `onProgress` (`connect-progress`).
  */
 export const OAuthConnect = createComponent({
   react: React,
@@ -42,6 +43,7 @@ export const OAuthConnect = createComponent({
     onFailed: 'failed' as EventName<FailedEvent>,
     onDisconnected: 'disconnected' as EventName<DisconnectedEvent>,
     onSigninRequired: 'signin-required' as EventName<SigninRequiredEvent>,
+    onProgress: 'connect-progress' as EventName<ConnectProgressEvent>,
   },
   displayName: 'OAuthConnect',
 });
@@ -49,4 +51,10 @@ export const OAuthConnect = createComponent({
 /** The props of {@link OAuthConnect} (a `ref` gives the `<oauth-connect>` element itself). */
 export type OAuthConnectProps = React.ComponentProps<typeof OAuthConnect>;
 
-export type { ConnectedEvent, DisconnectedEvent, FailedEvent, SigninRequiredEvent };
+export type {
+  ConnectedEvent,
+  ConnectProgressEvent,
+  DisconnectedEvent,
+  FailedEvent,
+  SigninRequiredEvent,
+};

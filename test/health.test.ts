@@ -259,6 +259,8 @@ describe('connection health: Reconnect, refresh, Disconnect', () => {
     expect($(el, '[part="button"]')).not.to.equal(null);
     expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('button'); // focus kept
     expect(await requests(t, '/api/status')).to.have.length(3);
+    // the status region no longer says "Connected to HCSS." (the connection is gone)
+    expect($(el, '[part="status"]')!.textContent!.trim()).to.equal('');
   });
 
   it('a failed disconnect: no event, the problem shown beside the status, disconnect() rejects', async () => {

@@ -1,4 +1,4 @@
-import { ConnectError } from './errors.js';
+import { ConnectError, type FailureStatus } from './errors.js';
 import type { FetchLike } from './exchange.js';
 import { MODES, PROVIDER_IDS, type Mode, type ProviderId } from './providers/types.js';
 import { providers } from './providers/index.js';
@@ -132,9 +132,34 @@ export interface ConnectOptions {
   landingPath?: string | undefined;
   /** `connect()` only: an injected `fetch` (tests, or an instrumented client). */
   fetch?: FetchLike | undefined;
+  /**
+   * `connect()` only: each step of the flow, for your analytics — the element fires
+   * `connect-progress` instead (README: Progress). Never a code, `state` or token.
+   */
+  onProgress?: ((progress: ConnectProgress) => void) | undefined;
 }
 
-/** Every option an element property carries (all but `fetch`). */
+/** A step of a flow (flow/types.ts has the list). */
+export interface ConnectProgress {
+  readonly phase:
+    | 'opened'
+    | 'blocked'
+    | 'navigated'
+    | 'severed'
+    | 'offer-shown'
+    | 'reopened'
+    | 'answered'
+    | 'exchanging'
+    | 'connected'
+    | 'failed';
+  readonly flowId: string;
+  readonly provider: ProviderId;
+  readonly mode: Mode;
+  readonly at: number;
+  readonly status?: FailureStatus;
+}
+
+/** Every option an element property carries (all but `fetch` and `onProgress`). */
 export const OPTION_KEYS = [
   'provider',
   'authorizeUrl',
@@ -159,12 +184,12 @@ export const OPTION_KEYS = [
   'requireIss',
   'extraParams',
   'landingPath',
-] as const satisfies readonly Exclude<keyof ConnectOptions, 'fetch'>[];
+] as const satisfies readonly Exclude<keyof ConnectOptions, 'fetch' | 'onProgress'>[];
 
 /** Compile-time check: an option added to ConnectOptions must be added to OPTION_KEYS too. */
 export type MissingOptionKeys = Exclude<
   keyof ConnectOptions,
-  (typeof OPTION_KEYS)[number] | 'fetch'
+  (typeof OPTION_KEYS)[number] | 'fetch' | 'onProgress'
 >;
 true satisfies [MissingOptionKeys] extends [never] ? true : never;
 

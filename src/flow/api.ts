@@ -9,11 +9,18 @@ import { ConnectError, toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
 import { ANSWERS, MODE_TABLE, RESUMERS, type Chunk, type RunnerModule } from './modes/index.js';
 import { HELD_PREFIX, PENDING_ITEM } from '../core/protocol.js';
-import type { ConnectResult, FlowContext, FlowHandle } from './types.js';
+import type { ConnectResult, FlowContext, FlowHandle, Report } from './types.js';
 import { closePopup } from './window/closer.js';
 import { onAbort } from '../core/abort.js';
 
-export type { ConnectResult, FlowContext, FlowHandle, FlowPhase } from './types.js';
+export type {
+  ConnectProgress,
+  ConnectResult,
+  FlowContext,
+  FlowHandle,
+  FlowPhase,
+  ProgressPhase,
+} from './types.js';
 
 /** The runner chunk of the options' mode (popup when unset or unknown). */
 function chunkOf(options: ConnectOptions | undefined): Chunk {
@@ -47,31 +54,34 @@ export async function preloadFlow(options?: ConnectOptions): Promise<void> {
  * nothing, and neither does a signal that is already aborted.
  */
 export function startFlow(options: ConnectOptions, context: FlowContext = {}): FlowHandle {
+  const report = reporter(options, context);
   const win = hostWindow(context);
   if (!win) {
-    return failedHandle(
-      providerOf(options),
-      new ConnectError(
-        'invalid_config',
-        "connect() runs in a browser, in the user's click: there is no window here (server-side rendering?).",
-      ),
+    const error = new ConnectError(
+      'invalid_config',
+      "connect() runs in a browser, in the user's click: there is no window here (server-side rendering?).",
     );
+    return reported(failedHandle(providerOf(options), error), report);
   }
   let config: ResolvedConfig;
   try {
     config = resolveConfig(options, win.location.href);
   } catch (error) {
-    return failedHandle(providerOf(options), error);
+    return reported(failedHandle(providerOf(options), error), report);
   }
   if (context.signal?.aborted) {
     // ended before it began: nothing opens
-    return failedHandle(config.provider, toConnectError(context.signal.reason, 'cancelled'));
+    const error = toConnectError(context.signal.reason, 'cancelled');
+    return reported(failedHandle(config.provider, error), report);
   }
   const mode = MODE_TABLE[config.mode];
   const gesture = mode.gesture(config, win);
-  return fromChunk(win, config.provider, mode.runner, gesture.popup, context.signal, (m) =>
-    m.runFlow(m.runner, config, options, context, win, gesture),
+  if (gesture.popup !== undefined) report?.(gesture.popup ? 'opened' : 'blocked');
+  const run = { ...context, report };
+  const handle = fromChunk(win, config.provider, mode.runner, gesture.popup, context.signal, (m) =>
+    m.runFlow(m.runner, config, options, run, win, gesture),
   );
+  return reported(handle, report);
 }
 
 /**
@@ -101,6 +111,8 @@ export function resumeFlow(
   const provider = providerOf(options);
   const mode = modeOf(options) as Mode;
   const holds = MODE_TABLE[mode].holds === true;
+  const report = reporter(options, context);
+  const run = { ...context, report };
   return ANSWERS.load().then(
     ({ findAnswer }) => {
       if (context.signal?.aborted) return undefined; // its element is gone: left for another
@@ -112,12 +124,13 @@ export function resumeFlow(
         // only what finishing needs is checked: the page returned to need not be able to start one
         config = resolveConfig(options, win.location.href, { resume: true });
       } catch (error) {
-        return failedHandle(provider, error);
+        return reported(failedHandle(provider, error), report);
       }
       const resumer = RESUMERS[found.answer ? found.answer.claim : 'landing'];
-      return fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
-        m.resumeFlow(m.runner, config, options, context, win, found, at),
+      const handle = fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
+        m.resumeFlow(m.runner, config, options, run, win, found, at),
       );
+      return reported(handle, report);
     },
     (error: unknown) => {
       // The chunk did not load, so nobody can tell whose the page's answer is: it is reported
@@ -125,7 +138,7 @@ export function resumeFlow(
       // redirect flow of the same mode — never for a `?code=` or `?error=` that may be the
       // partner's own. The URL keeps it, for the next load.
       const own = holds || (mode === 'redirect' && hasItem(win, PENDING_ITEM));
-      if (own && !context.signal?.aborted) return failedHandle(provider, error);
+      if (own && !context.signal?.aborted) return reported(failedHandle(provider, error), report);
       console.warn('oauth-connect: the page could not be checked for an answer:', error);
       return undefined;
     },
@@ -245,4 +258,41 @@ function providerOf(options: ConnectOptions): ProviderId {
 
 function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
   return { provider, result: Promise.reject(toConnectError(error)), reopen: () => false };
+}
+
+/**
+ * The reporter of one flow's steps (`onProgress`: the context's, else the options'), with the
+ * flow's id, provider, mode and time filled in; undefined when nobody listens. A listener that
+ * throws does not end the flow (its error goes to the console).
+ */
+function reporter(options: ConnectOptions, context: FlowContext): Report | undefined {
+  const listener = context.onProgress ?? options.onProgress;
+  if (typeof listener !== 'function') return undefined;
+  const flowId = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
+  const provider = providerOf(options);
+  const wanted = modeOf(options) ?? 'popup';
+  const mode: Mode = (MODES as readonly string[]).includes(wanted) ? wanted : 'popup';
+  return (phase, status) => {
+    try {
+      listener({ phase, flowId, provider, mode, at: performance.now(), ...(status && { status }) });
+    } catch (error) {
+      console.error('oauth-connect: an onProgress listener threw:', error);
+    }
+  };
+}
+
+/** The handle, its end reported (`connected` or `failed`, with the failure's status). */
+function reported(handle: FlowHandle, report: Report | undefined): FlowHandle {
+  if (!report) return handle;
+  const result = handle.result.then(
+    (done) => {
+      report('connected');
+      return done;
+    },
+    (error: unknown) => {
+      report('failed', toConnectError(error).status);
+      throw error;
+    },
+  );
+  return { ...handle, result };
 }

@@ -11,7 +11,9 @@ import { exchangeBody, postExchange, type FetchLike } from '../core/exchange.js'
 import { prepareRequest } from '../core/request.js';
 import type {
   ConnectResult,
-  FlowContext,
+  RunContext,
+  FlowPhase,
+  ProgressPhase,
   FlowHandle,
   FlowRun,
   Found,
@@ -20,12 +22,20 @@ import type {
 } from './types.js';
 import { listen } from './window/listen.js';
 
+/** The steps (`connect-progress`) a phase of the flow is. */
+const STEPS: Partial<Record<FlowPhase, ProgressPhase>> = {
+  waiting: 'navigated',
+  redirecting: 'navigated',
+  severed: 'offer-shown',
+  exchanging: 'exchanging',
+};
+
 /** Runs a flow whose options were checked, and whose popup (if any) opened, in the click. */
 export function runFlow(
   runner: Runner,
   config: ResolvedConfig,
   options: ConnectOptions,
-  context: FlowContext,
+  context: RunContext,
   win: Window,
   gesture: Gesture,
 ): FlowHandle {
@@ -48,7 +58,7 @@ export function resumeFlow(
   runner: Runner,
   config: ResolvedConfig,
   options: ConnectOptions,
-  context: FlowContext,
+  context: RunContext,
   win: Window,
   found: Found,
   at: number,
@@ -57,6 +67,7 @@ export function resumeFlow(
     ? runner.resume(found, config, at)
     : { outcome: new ConnectError('error', 'Nothing here can be finished.') };
   const run = flowRun(config, options, context, win, taken.deadline ?? at + config.timeout);
+  run.progress('answered'); // (what the page held is the answer)
   const { outcome, returnTo } = taken;
   const result =
     outcome instanceof ConnectError
@@ -88,7 +99,7 @@ interface ScopedRun extends FlowRun {
 function flowRun(
   config: ResolvedConfig,
   options: ConnectOptions,
-  context: FlowContext,
+  context: RunContext,
   win: Window,
   deadline: number,
   advice?: string,
@@ -139,7 +150,13 @@ function flowRun(
     prepare: () => prepareRequest(config, { fetch, signal, pageUrl: win.location.href }),
     phase: (phase) => {
       exchanging ||= phase === 'exchanging';
-      if (!signal.aborted) context.onPhase?.(phase);
+      if (signal.aborted) return;
+      context.onPhase?.(phase);
+      const step = STEPS[phase];
+      if (step) context.report?.(step);
+    },
+    progress: (step) => {
+      if (!signal.aborted) context.report?.(step);
     },
     sent: () => exchanging,
     settle: (promise) =>

@@ -1,6 +1,6 @@
 import { modeOf, OPTION_KEYS, type ConnectOptions } from '../core/config.js';
 import { toConnectError, type ConnectError } from '../core/errors.js';
-import type { ConnectResult, FlowHandle, FlowPhase } from './types.js';
+import type { ConnectProgress, ConnectResult, FlowHandle, FlowPhase } from './types.js';
 import { autostartFlow, mayResume, preloadFlow, resumeFlow, startFlow } from './api.js';
 import { MODE_TABLE } from './modes/index.js';
 
@@ -51,6 +51,8 @@ export interface FlowControllerCallbacks {
   readonly onConnected: (result: ConnectResult) => void;
   readonly onFailed: (error: ConnectError) => void;
   readonly onSigninRequired: () => void;
+  /** Each step of a flow (`connect-progress`). */
+  readonly onProgress?: (progress: ConnectProgress) => void;
 }
 
 const ignore = () => undefined;
@@ -131,7 +133,11 @@ export class FlowController {
     const before = this.state;
     this.state = { kind: 'running', phase: 'opening' };
     this.host.requestUpdate();
-    const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
+    const context = {
+      signal: abort.signal,
+      onPhase: (p: FlowPhase) => this.onPhase(abort, p),
+      onProgress: this.onProgress,
+    };
     const found = resumeFlow(options, context).catch((error: unknown): FlowHandle => ({
       provider: options.provider ?? 'generic',
       result: Promise.reject(toConnectError(error)),
@@ -168,13 +174,25 @@ export class FlowController {
     if (!host.autostart || host.disabled || !host.isConnected) return;
     if (this.running || this.looking || this.autostarting) return;
     const abort = (this.autostarting = new AbortController());
-    const context = { signal: abort.signal, onPhase: (p: FlowPhase) => this.onPhase(abort, p) };
+    const context = {
+      signal: abort.signal,
+      onPhase: (p: FlowPhase) => this.onPhase(abort, p),
+      onProgress: this.onProgress,
+    };
     void autostartFlow(this.options(), context)
       .catch(ignore) // the engine did not load: the button is still there
       .then((handle) => {
         if (this.autostarting === abort) this.autostarting = undefined;
         if (handle && !abort.signal.aborted) this.track(abort, handle).catch(ignore);
       });
+  }
+
+  /**
+   * The connection was ended elsewhere (Disconnect): the last flow's `connected` is no longer
+   * what the view says. A running flow is left alone.
+   */
+  forget(): void {
+    if (!this.running && this.state.kind === 'connected') this.end({ kind: 'idle' });
   }
 
   /** Opens the severed popup again; call synchronously in a click. */
@@ -216,9 +234,18 @@ export class FlowController {
     });
   }
 
+  /** A step of this host's flow, told to the host while it is in the page. */
+  private readonly onProgress = (progress: ConnectProgress): void => {
+    if (this.host.isConnected) this.callbacks.onProgress?.(progress);
+  };
+
   private context(abort: AbortController) {
     this.abort = abort;
-    return { signal: abort.signal, onPhase: (phase: FlowPhase) => this.onPhase(abort, phase) };
+    return {
+      signal: abort.signal,
+      onPhase: (phase: FlowPhase) => this.onPhase(abort, phase),
+      onProgress: this.onProgress,
+    };
   }
 
   /** Re-renders only for phases the view shows (`exchanging` changes nothing on screen). */

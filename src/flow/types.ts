@@ -4,8 +4,8 @@
  */
 import type { CallbackParams } from '../core/callback-params.js';
 import type { Completion } from '../core/completion.js';
-import type { ResolvedConfig } from '../core/config.js';
-import type { ConnectError } from '../core/errors.js';
+import type { ConnectProgress, ResolvedConfig } from '../core/config.js';
+import type { ConnectError, FailureStatus } from '../core/errors.js';
 import type { FetchLike } from '../core/exchange.js';
 import type { Claim } from '../core/ownership.js';
 import type { ProviderId } from '../core/providers/types.js';
@@ -27,7 +27,28 @@ export interface FlowContext {
   /** Aborting it cancels the flow (rejects with `cancelled`) and tears everything down. */
   readonly signal?: AbortSignal | undefined;
   readonly onPhase?: ((phase: FlowPhase) => void) | undefined;
+  /** Each step of the flow, for your analytics (the element fires `connect-progress`). */
+  readonly onProgress?: ((progress: ConnectProgress) => void) | undefined;
   readonly window?: Window | undefined;
+}
+
+/**
+ * A step of a flow, in order: `opened` (the sign-in window, in the click) or `blocked` (the
+ * browser refused it); `navigated` (on its way to the provider); `severed` (its handle reads
+ * closed: the user closed it, or the browser took the handle away); `offer-shown` (Reopen /
+ * Cancel, the user being back on the page); `reopened`; `answered` (the provider's answer came,
+ * and counts); `exchanging` (sent to your backend); then `connected` or `failed`. Redirect and
+ * landing flows have the steps that apply to them. (The type lives with the options, core/config.)
+ */
+export type ProgressPhase = ConnectProgress['phase'];
+export type { ConnectProgress };
+
+/** How a flow's parts report a step (api.ts makes it: the flow id, provider, mode and time). */
+export type Report = (phase: ProgressPhase, status?: FailureStatus) => void;
+
+/** What the engine gets of a flow's context: the caller's, and the flow's reporter. */
+export interface RunContext extends FlowContext {
+  readonly report?: Report | undefined;
 }
 
 /** A running flow. `result` rejects with a {@link ConnectError}. */
@@ -105,6 +126,8 @@ export interface FlowRun {
   /** A fresh request for one attempt: URL, `state`, PKCE pair (or the partner backend's URL). */
   prepare(): Promise<PreparedRequest>;
   phase(phase: FlowPhase): void;
+  /** Reports a step of the flow (its `connect-progress`); nothing once the flow has ended. */
+  progress(phase: ProgressPhase): void;
 }
 
 /** A flow a runner started from the click. */

@@ -201,6 +201,7 @@ export class PopupFlow implements Started {
     this.retire(this.attempt);
     offering.delete(this);
     this.closedAt = 0;
+    this.run.progress('reopened');
     this.attempt = this.begin(popup, ready);
     return true;
   }
@@ -315,6 +316,7 @@ export class PopupFlow implements Started {
       (completion) => {
         if (!this.owns({ via: 'server' }, attempt)) return;
         attempt.taken = true;
+        this.run.progress('answered');
         this.settle(completion);
       },
       (error: unknown) => {
@@ -345,6 +347,7 @@ export class PopupFlow implements Started {
     if (verdict.kind === 'ignore') return;
     attempt.taken = true;
     if (message.id) attempt.reply = { on: replyOn, id: message.id };
+    this.run.progress('answered');
     this.settle(verdict.kind === 'success' ? verdict.completion : verdict.error);
   }
 
@@ -376,6 +379,7 @@ export class PopupFlow implements Started {
     }
     const now = Date.now();
     // The user closed it, or the browser took the handle away (COOP): not proof of a cancel.
+    if (!this.closedAt) this.run.progress('severed');
     this.closedAt ||= now;
     if (offering.has(this)) return;
     const back = this.presence.backSince() > 0;
