@@ -39,6 +39,7 @@ el.addEventListener('connected', (event: ConnectedEvent) => {
   showOutcome(outcome, event.detail.result as Connection, '', { title: false });
 });
 el.addEventListener('failed', (event: FailedEvent) => slotFailure(el, event));
+el.addEventListener('disconnected', () => showOutcome(outcome, undefined));
 el.addEventListener('signin-required', () => {
   document.getElementById('signin-tip')!.hidden = false;
 });

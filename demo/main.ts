@@ -108,6 +108,8 @@ const remember = (provider: Provider, mode: Mode) => {
 };
 
 const outcomes = new Map<Provider, HTMLElement>();
+/** The Hint card's line while there is no connection (landing mode has no button to show). */
+const hintIdle = document.querySelector<HTMLElement>('[data-provider="hint"] [data-idle]')!;
 
 // Everything below runs synchronously, before the elements' first update: a redirect return in
 // this page's URL is resumed with these options.
@@ -203,6 +205,8 @@ function logLine(
 // the element says "Connected to …" itself (its status-url): the card adds the ids it keeps
 const facts = { title: false };
 
+// The card's ids follow the backend's connection, not the last flow: a failed Reconnect leaves the
+// connection (and the element's "Connected to …") as it was, so its CompanyId stays too.
 document.addEventListener('connected', (event: ConnectedEvent) => {
   const { provider, result } = event.detail;
   const box = outcomes.get(provider as Provider);
@@ -215,6 +219,7 @@ document.addEventListener('disconnected', (event: DisconnectedEvent) => {
   const { provider, result } = event.detail;
   const box = outcomes.get(provider as Provider);
   if (box) showOutcome(box, undefined);
+  if (provider === 'hint') hintIdle.hidden = false;
   logLine('disconnected', provider, JSON.stringify(result));
   void refresh();
 });
@@ -223,8 +228,6 @@ document.addEventListener('failed', (event: FailedEvent) => {
   const { provider, status } = event.detail;
   const el = event.target as OAuthConnect;
   slotFailure(el, event); // shown once: in the element, with its status
-  const box = outcomes.get(provider as Provider);
-  if (box) showOutcome(box, undefined);
   const code = 'error' in event.detail ? String(event.detail.error) : status;
   const error = code !== status ? ` (${code})` : '';
   logLine('failed', provider, `status: ${status}${error}`);
@@ -310,28 +313,40 @@ function format(data: unknown): string {
   return typeof data === 'string' ? data : inline(data);
 }
 
-async function refresh(initial = false): Promise<void> {
-  // the demo server stopped: the panel keeps what it showed
+/** Each card's ids as the backend keeps them (connections made earlier, a reload, a redirect). */
+function showConnections(connections: SessionState['connections']): void {
+  for (const [provider, box] of outcomes) {
+    const connection = connections[provider];
+    const since = connection?.at ? `since ${time(connection.at)}` : '';
+    showOutcome(box, connection, since, facts);
+  }
+  hintIdle.hidden = Boolean(connections.hint);
+}
+
+let asked = 0;
+async function refresh(): Promise<void> {
+  // only the latest question's answer counts: an older one may predate a connection
+  const question = ++asked;
   const state = await sessionState<BackendState>(config);
-  if (!state) return;
+  // the demo server stopped: the panel keeps what it showed
+  if (!state || question !== asked) return;
   showAccount(config, state);
   renderReceived(state.received);
-  if (initial) {
-    // connections made earlier (a Hint activation, a redirect flow, before a reload)
-    for (const [provider, connection] of Object.entries(state.connections)) {
-      const box = outcomes.get(provider as Provider);
-      if (box && box.hidden) showOutcome(box, connection, `since ${time(connection.at)}`, facts);
-    }
-  }
+  showConnections(state.connections);
 }
 
 document.getElementById('refresh')!.addEventListener('click', () => void refresh());
-document.getElementById('reset')!.addEventListener('click', async () => {
-  await fetch(routes.reset, { method: 'POST', headers: { 'content-type': 'application/json' } });
-  for (const box of outcomes.values()) showOutcome(box, undefined);
-  for (const el of document.querySelectorAll<OAuthConnect>('oauth-connect')) {
-    void el.refreshStatus();
-  }
+// Each Clear clears its own panel; the connections stay (each card has its Disconnect).
+document.getElementById('clear-log')!.addEventListener('click', () => {
+  log.replaceChildren();
+  document.getElementById('log-empty')!.hidden = false;
+});
+document.getElementById('clear-received')!.addEventListener('click', async () => {
+  await fetch(routes.clear, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   await refresh();
 });
 
@@ -354,4 +369,4 @@ document.getElementById('hint-break')!.addEventListener('click', async () => {
 (document.getElementById('hcss-marketplace') as HTMLAnchorElement).href =
   config.hcss.marketplaceUrl;
 
-void refresh(true);
+void refresh();

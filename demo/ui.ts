@@ -14,6 +14,7 @@ export interface DemoConfig {
     | 'disconnect'
     | 'state'
     | 'reset'
+    | 'clear'
     | 'signin'
     | 'signout'
     | 'break',
