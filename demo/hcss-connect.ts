@@ -5,6 +5,7 @@
 // comes back through the callback page to this page, where the element finishes it.
 import '../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import { mountLangSwitch } from './i18n.js';
 import {
   readConfig,
   sessionState,
@@ -14,6 +15,9 @@ import {
   slotFailure,
   type Connection,
 } from './ui.js';
+
+// `lang` on the document before the element's first update
+mountLangSwitch();
 
 const config = readConfig();
 const { routes } = config;

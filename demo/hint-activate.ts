@@ -5,6 +5,7 @@
 // element sends the held code.
 import '../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import { mountLangSwitch } from './i18n.js';
 import {
   readConfig,
   sessionState,
@@ -14,6 +15,9 @@ import {
   slotFailure,
   type Connection,
 } from './ui.js';
+
+// `lang` on the document before the element's first update
+mountLangSwitch();
 
 const config = readConfig();
 // read before the element's first update, which takes the code (or the held one)
