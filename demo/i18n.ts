@@ -189,7 +189,7 @@ const RECORD_ES: [RegExp, string][] = [
     'flujo de servidor: el elemento desistió (cancelación)',
   ],
   [/^server flow: the element's long-poll$/, 'flujo de servidor: el long polling del elemento'],
-  [/^server flow: (.+) start$/, 'flujo de servidor: inicio con $1'],
+  [/^server flow: (.+) start$/, 'flujo de servidor: $1, inicio'],
   [/^(.+): the code, to redeem$/, '$1: el código, para canjearlo'],
   [/^(.+): the status, (".*")$/, '$1: el estado, $2'],
   [/^(.+): disconnect$/, '$1: desconexión'],
@@ -221,23 +221,23 @@ const PAGE_ES: Record<string, string> = {
   'index.crumb': 'Ajustes › Integraciones',
   'index.h1': 'Integraciones',
   'index.intro':
-    'Conecta los servicios que usa tu equipo. Cada botón es un <code>&lt;oauth-connect&gt;</code>; cada proveedor es un mock local con su propio origen, que arranca <code>npm start</code>; tu backend es <code>oauth-connect/server</code>. Ningún código, token ni secreto llega nunca a esta página.',
-  'hcss.sub': 'Partes de horas de HeavyJob para tu empresa',
+    'Conecta los servicios que usa tu equipo. Cada botón es un <code>&lt;oauth-connect&gt;</code>; cada proveedor es un mock local con su propio origen, que inicia <code>npm start</code>; tu backend es <code>oauth-connect/server</code>. Ningún código, token ni secreto llega nunca a esta página.',
+  'hcss.sub': 'Hojas de horas de HeavyJob para tu empresa',
   'hcss.how':
-    'Código de autorización + PKCE + state. Tu backend guarda el claim <code>CompanyId</code> del token. HCSS sirve sus páginas de inicio de sesión y de consentimiento con <code>Cross-Origin-Opener-Policy</code>: la referencia a la ventana emergente se lee como cerrada, el elemento ofrece volver a abrirla o cancelar, y el flujo termina igualmente.',
+    'Código de autorización + PKCE + state. Tu backend guarda el claim <code>CompanyId</code> del token. HCSS sirve sus páginas de inicio de sesión y de consentimiento con <code>Cross-Origin-Opener-Policy</code>: esta página ve la ventana emergente como cerrada, el elemento ofrece volver a abrirla o cancelar, y el flujo termina de todos modos.',
   'hcss.arrive': 'Llegar desde el HCSS Marketplace',
   'hcss.arrive.tip':
     'Conecta Kestrel allí: HCSS te envía a <code>/hcss-connect.html</code>, que comprueba que hayas iniciado sesión y luego inicia el flujo PKCE por sí sola (<code>autostart</code>), una sola vez. Cierra sesión antes si quieres ver el paso de inicio de sesión.',
   'healthtap.sub': 'Los perfiles de salud de tus miembros',
   'healthtap.how':
-    '«Tap-in»: código de autorización; tu backend lo canjea con autenticación básica (<code>APP_ID:APP_SECRET</code>) y un cuerpo JSON. Si el usuario pulsa <em>Deny</em>, vuelve <code>error=access_denied</code> y el elemento falla con <code>cancelled</code>.',
+    '«Tap-in»: código de autorización; tu backend lo canjea con autenticación básica (<code>APP_ID:APP_SECRET</code>) y un cuerpo JSON. Si el usuario hace clic en <em>Deny</em>, vuelve <code>error=access_denied</code> y el elemento falla con <code>cancelled</code>.',
   'healthtap.button': 'Conectar con HealthTap',
   'bwell.sub': 'Historias clínicas de los sistemas de salud de tus miembros',
   'bwell.how':
     'Tu backend le pide la URL a <code>getOauthUrl</code>, en la API GraphQL de b.well. En el modo ventana, la página de finalización que aloja b.well envía <code>status-success</code> a este origen; en los modos sondeo y redirección, una URL de redirección personalizada trae de vuelta <code>?status_code=</code>.',
   'hint.sub': 'Los consultorios te activan desde Hint',
   'hint.how':
-    'El administrador de un consultorio pulsa <em>Integrate</em> en tu ficha de Hint; Hint lo envía a tu página de activación con <code>?code=</code>, donde el elemento (<code>mode="landing"</code>) se lo pasa a tu backend, que llama a <code>POST /api/oauth/tokens</code> con tu clave de partner.',
+    'El administrador de un consultorio hace clic en <em>Integrate</em> en tu ficha de Hint; Hint lo envía a tu página de activación con <code>?code=</code>, donde el elemento (<code>mode="landing"</code>) se lo pasa a tu backend, que llama a <code>POST /api/oauth/tokens</code> con tu clave de partner.',
   'hint.idle':
     'Sin conectar. La conexión la inicia el administrador de un consultorio desde Hint, con el botón <em>Integrate</em> de tu ficha.',
   'hint.admin': 'Abrir Hint como administrador del consultorio',
@@ -261,7 +261,7 @@ const PAGE_ES: Record<string, string> = {
   'arrival.h1': 'Termina de conectar HCSS',
   'arrival.sub': 'La URL de redirección de tu app en el HCSS Marketplace: esta página',
   'arrival.how':
-    'Conectaste Kestrel en el HCSS Marketplace. HCSS pide a sus partners que comprueben que hayas iniciado sesión y que luego verifiquen la conexión con un flujo de código de autorización + PKCE. Esta página revisa tu sesión de Kestrel (y, si hace falta, antes te lleva a iniciar sesión); después, el elemento (<code>mode="redirect" autostart</code>) inicia el flujo por sí solo, una sola vez: volver aquí, con respuesta, sin ella o tras un fallo, no lo inicia de nuevo.',
+    'Conectaste Kestrel en el HCSS Marketplace. HCSS pide a sus partners que comprueben que hayas iniciado sesión y que luego verifiquen la conexión con un flujo de código de autorización + PKCE. Esta página comprueba tu sesión de Kestrel (y, si hace falta, antes te lleva a iniciar sesión); después, el elemento (<code>mode="redirect" autostart</code>) inicia el flujo por sí solo, una sola vez: volver aquí, con respuesta, sin ella o tras un fallo, no lo inicia de nuevo.',
   'arrival.button': 'Verificar con HCSS',
   // hint-activate.html
   'activate.title': 'Activar Hint · Kestrel — demo de oauth-connect',
