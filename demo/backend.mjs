@@ -9,7 +9,9 @@
 //                            error?, updatedAt? } of this user's connection
 //   POST /api/integrations/disconnect   the elements' disconnect-url: { provider } → forgotten
 //   GET  /api/demo/state     this session's connections and "what your backend received"
-//   POST /api/demo/reset     forgets them
+//   POST /api/demo/reset     forgets them (connections and record alike)
+//   POST /api/demo/clear     forgets the record only ("what your backend received"): the page's
+//                            Clear; the connections stay
 //   POST /api/demo/signin    { email, password }: the partner app's own sign-in (demo account)
 //   POST /api/demo/signout   signs this session out: every other /api/ route answers 401 until
 //                            the next sign-in (what a landing code meets before the sign-in)
@@ -302,6 +304,10 @@ export function createDemoBackend({ server, settings, origin, fetch = globalThis
       const connection = user.connections[provider ?? ''];
       if (connection) connection.error = BROKEN[provider] ?? 'The connection reports an error.';
       return sendJson(res, connection ? 200 : 404, { broken: Boolean(connection) });
+    }
+    if (path === ROUTES.clear && req.method === 'POST' && isJson(req)) {
+      user.received = [];
+      return sendJson(res, 200, { cleared: true });
     }
     if (path === ROUTES.reset && req.method === 'POST' && isJson(req)) {
       user.connections = {};

@@ -5,6 +5,7 @@
 // comes back through the callback page to this page, where the element finishes it.
 import '../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import { mountLangSwitch } from './i18n.js';
 import {
   readConfig,
   sessionState,
@@ -14,6 +15,9 @@ import {
   slotFailure,
   type Connection,
 } from './ui.js';
+
+// `lang` on the document before the element's first update
+mountLangSwitch();
 
 const config = readConfig();
 const { routes } = config;
@@ -29,15 +33,19 @@ Object.assign(el, {
   disconnectUrl: routes.disconnect,
 });
 
+// the CompanyId your backend keeps, while it keeps the connection (a reload shows it too)
 const outcome = document.querySelector<HTMLElement>('[data-outcome]')!;
 el.addEventListener('connected', (event: ConnectedEvent) =>
   showOutcome(outcome, event.detail.result as Connection, '', { title: false }),
 );
+el.addEventListener('disconnected', () => showOutcome(outcome, undefined));
 el.addEventListener('failed', (event: FailedEvent) => slotFailure(el, event));
 
 void sessionState(config).then((state) => {
   showAccount(config, state);
   if (!state) return; // the backend is away: the button still works once it is back
+  const known = state.connections.hcss;
+  if (known && outcome.hidden) showOutcome(outcome, known, '', { title: false });
   // not signed in to Kestrel: sign in first, then come back here
   if (!state.signedIn) return location.replace(signinHref(config));
   el.autostart = true;

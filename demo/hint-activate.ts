@@ -5,6 +5,7 @@
 // element sends the held code.
 import '../src/index.js';
 import type { ConnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import { mountLangSwitch } from './i18n.js';
 import {
   readConfig,
   sessionState,
@@ -14,6 +15,9 @@ import {
   slotFailure,
   type Connection,
 } from './ui.js';
+
+// `lang` on the document before the element's first update
+mountLangSwitch();
 
 const config = readConfig();
 // read before the element's first update, which takes the code (or the held one)
@@ -39,6 +43,7 @@ el.addEventListener('connected', (event: ConnectedEvent) => {
   showOutcome(outcome, event.detail.result as Connection, '', { title: false });
 });
 el.addEventListener('failed', (event: FailedEvent) => slotFailure(el, event));
+el.addEventListener('disconnected', () => showOutcome(outcome, undefined));
 el.addEventListener('signin-required', () => {
   document.getElementById('signin-tip')!.hidden = false;
 });

@@ -2,6 +2,7 @@
 // per card; the events as fired; and what the backend received, sanitized by the backend.
 import '../src/index.js';
 import type { ConnectedEvent, DisconnectedEvent, FailedEvent, OAuthConnect } from '../src/index.js';
+import { mountLangSwitch, onLangChange, recordText, t } from './i18n.js';
 import {
   readConfig,
   sessionState,
@@ -17,28 +18,14 @@ import {
 
 type Mode = 'popup' | 'polling' | 'redirect' | 'server';
 
+// first: `lang` on the document before the elements' first update, the page's words in it
+mountLangSwitch();
+
 const config = readConfig();
 const callback = new URL(config.callbackPath, location.origin).href;
 const { routes } = config;
 
-const MODES: Record<Mode, { label: string; note: string }> = {
-  popup: {
-    label: 'Popup',
-    note: 'A popup; the callback page posts the answer back (over a BroadcastChannel when COOP severed the popup).',
-  },
-  polling: {
-    label: 'Polling',
-    note: 'A popup; this page reads its URL once it is back on this origin — for mobile webviews.',
-  },
-  redirect: {
-    label: 'Redirect',
-    note: 'This tab goes to the provider and comes back; the element finishes the flow on return.',
-  },
-  server: {
-    label: 'Server',
-    note: 'createServerFlow: the provider redirects to your server, which redeems the code; the element long-polls the outcome. No code reaches this page.',
-  },
-};
+const MODES: readonly Mode[] = ['popup', 'polling', 'redirect', 'server'];
 
 const PROVIDER_NAMES: Record<Provider, string> = {
   hcss: 'HCSS',
@@ -48,15 +35,9 @@ const PROVIDER_NAMES: Record<Provider, string> = {
 };
 
 /** b.well's completion differs by mode: its hosted page, or its custom redirect URL. */
-const BWELL_NOTES: Partial<Record<Mode, string>> = {
-  popup: "A popup; b.well's hosted completion page posts status-success to this page.",
-  polling:
-    "A popup; b.well's custom redirect brings ?status_code= to this origin, where this page reads the popup's URL — for mobile webviews.",
-  redirect:
-    'This tab goes to b.well and comes back with ?status_code=; the element finishes the flow on return.',
-};
 const noteFor = (provider: Provider, mode: Mode) =>
-  (provider === 'bwell' ? BWELL_NOTES[mode] : undefined) ?? MODES[mode].note;
+  (provider === 'bwell' && mode !== 'server' ? t().bwellNotes[mode] : undefined) ??
+  t().modes[mode].note;
 
 /** Sets an element up for `mode`, as a partner page would. */
 function configure(el: OAuthConnect, provider: Provider, mode: Mode): void {
@@ -108,6 +89,8 @@ const remember = (provider: Provider, mode: Mode) => {
 };
 
 const outcomes = new Map<Provider, HTMLElement>();
+/** The Hint card's line while there is no connection (landing mode has no button to show). */
+const hintIdle = document.querySelector<HTMLElement>('[data-provider="hint"] [data-idle]')!;
 
 // Everything below runs synchronously, before the elements' first update: a redirect return in
 // this page's URL is resumed with these options.
@@ -124,20 +107,28 @@ for (const card of document.querySelectorAll<HTMLElement>('.provider')) {
     el.disconnectUrl = routes.disconnect;
     continue;
   }
-  if (provider === 'bwell') el.prepend(`Connect ${config.bwell.connectionName}`);
+  if (provider === 'bwell') {
+    // the button's label (the default slot): the demo's words
+    const label = document.createElement('span');
+    const say = () => (label.textContent = t().connectTo(config.bwell.connectionName));
+    say();
+    onLangChange(say);
+    el.prepend(label);
+  }
   const offered = (card.querySelector<HTMLElement>('[data-modes]')?.dataset['modes'] ?? 'popup')
     .split(' ')
-    .filter((m): m is Mode => m in MODES);
+    .filter((m): m is Mode => MODES.includes(m as Mode));
   const initial = offered.includes(stored(provider) as Mode) ? stored(provider)! : 'popup';
   configure(el, provider, initial);
   renderModes(card, el, provider, offered, initial);
   if (provider === 'hcss' && config.hcss.signIn) {
     const tip = card.querySelector<HTMLElement>('[data-tip]')!;
     tip.hidden = false;
-    tip.append('Demo sign-in: ');
     const code = document.createElement('code');
     code.textContent = config.hcss.signIn;
-    tip.append(code);
+    const say = () => tip.replaceChildren(t().demoSignIn, code);
+    say();
+    onLangChange(say);
   }
 }
 
@@ -150,12 +141,18 @@ function renderModes(
 ): void {
   const fieldset = card.querySelector<HTMLFieldSetElement>('[data-modes]')!;
   const legend = document.createElement('legend');
-  legend.textContent = 'Mode';
   const group = document.createElement('div');
   group.className = 'segmented';
   const note = document.createElement('p');
   note.className = 'mode-note';
-  note.textContent = noteFor(provider, current);
+  const names: [Mode, Text][] = [];
+  const say = () => {
+    legend.textContent = t().mode;
+    for (const [mode, name] of names) name.data = t().modes[mode].label;
+    const checked = group.querySelector<HTMLInputElement>('input:checked');
+    note.textContent = noteFor(provider, (checked?.value as Mode | undefined) ?? current);
+  };
+  onLangChange(say);
   for (const mode of offered) {
     const label = document.createElement('label');
     const input = document.createElement('input');
@@ -169,10 +166,13 @@ function renderModes(
       remember(provider, mode);
       note.textContent = noteFor(provider, mode);
     });
-    label.append(input, MODES[mode].label);
+    const name = document.createTextNode('');
+    names.push([mode, name]);
+    label.append(input, name);
     group.append(label);
   }
   fieldset.replaceChildren(legend, group, note);
+  say();
 }
 
 // ——— outcomes and the event log ———
@@ -187,7 +187,9 @@ function logLine(
   const li = document.createElement('li');
   li.className = kind;
   const at = document.createElement('time');
-  at.textContent = time();
+  const now = Date.now();
+  at.dateTime = new Date(now).toISOString();
+  at.textContent = time(now);
   const badge = document.createElement('span');
   badge.className = 'badge';
   badge.textContent = kind;
@@ -203,6 +205,8 @@ function logLine(
 // the element says "Connected to …" itself (its status-url): the card adds the ids it keeps
 const facts = { title: false };
 
+// The card's ids follow the backend's connection, not the last flow: a failed Reconnect leaves the
+// connection (and the element's "Connected to …") as it was, so its CompanyId stays too.
 document.addEventListener('connected', (event: ConnectedEvent) => {
   const { provider, result } = event.detail;
   const box = outcomes.get(provider as Provider);
@@ -215,6 +219,7 @@ document.addEventListener('disconnected', (event: DisconnectedEvent) => {
   const { provider, result } = event.detail;
   const box = outcomes.get(provider as Provider);
   if (box) showOutcome(box, undefined);
+  if (provider === 'hint') hintIdle.hidden = false;
   logLine('disconnected', provider, JSON.stringify(result));
   void refresh();
 });
@@ -223,8 +228,6 @@ document.addEventListener('failed', (event: FailedEvent) => {
   const { provider, status } = event.detail;
   const el = event.target as OAuthConnect;
   slotFailure(el, event); // shown once: in the element, with its status
-  const box = outcomes.get(provider as Provider);
-  if (box) showOutcome(box, undefined);
   const code = 'error' in event.detail ? String(event.detail.error) : status;
   const error = code !== status ? ` (${code})` : '';
   logLine('failed', provider, `status: ${status}${error}`);
@@ -244,39 +247,36 @@ interface BackendState extends SessionState {
   received: Trace[];
 }
 
-const WHO: Record<string, string> = {
-  in: 'browser → your backend',
-  out: 'your backend → provider',
-  back: 'provider → your backend',
-  store: 'your backend kept',
-  answer: 'your backend → browser',
-  error: 'error',
-};
-
 const received = document.getElementById('received')!;
+let shownTraces: Trace[] = [];
 function renderReceived(traces: Trace[]): void {
+  // a redraw (the language changed) keeps the traces a reader opened
+  const wasOpen = [...received.querySelectorAll<HTMLDetailsElement>('details')].map((d) => d.open);
+  const redraw = traces === shownTraces;
+  shownTraces = traces;
+  const whoSaid = t().who as Record<string, string>;
   document.getElementById('received-empty')!.hidden = traces.length > 0;
   received.replaceChildren(
     ...traces.map((trace, index) => {
       const details = document.createElement('details');
-      details.open = index === 0;
+      details.open = redraw ? (wasOpen[index] ?? false) : index === 0;
       const summary = document.createElement('summary');
       const at = document.createElement('time');
       at.textContent = time(trace.at);
       const code = document.createElement('span');
       code.className = `code ${trace.status && trace.status < 300 ? 'ok' : 'bad'}`;
       code.textContent = String(trace.status ?? '');
-      summary.append(at, ` ${trace.title} `, code);
+      summary.append(at, ` ${recordText(trace.title)} `, code);
       const list = document.createElement('ol');
       for (const line of trace.lines) {
         const li = document.createElement('li');
         li.className = line.kind;
         const who = document.createElement('span');
         who.className = 'who';
-        who.textContent = WHO[line.kind] ?? line.kind;
+        who.textContent = whoSaid[line.kind] ?? line.kind;
         const label = document.createElement('span');
         label.className = 'label';
-        label.textContent = line.label;
+        label.textContent = recordText(line.label);
         li.append(who, label);
         if (line.data !== undefined) {
           const pre = document.createElement('pre');
@@ -310,28 +310,47 @@ function format(data: unknown): string {
   return typeof data === 'string' ? data : inline(data);
 }
 
-async function refresh(initial = false): Promise<void> {
-  // the demo server stopped: the panel keeps what it showed
+/** Each card's ids as the backend keeps them (connections made earlier, a reload, a redirect). */
+let shownConnections: SessionState['connections'] | undefined;
+function showConnections(connections: SessionState['connections']): void {
+  shownConnections = connections;
+  for (const [provider, box] of outcomes) {
+    const connection = connections[provider];
+    const since = connection?.at ? t().since(new Date(connection.at)) : '';
+    showOutcome(box, connection, since, facts);
+  }
+  hintIdle.hidden = Boolean(connections.hint);
+}
+onLangChange(() => {
+  for (const at of log.querySelectorAll('time')) at.textContent = time(Date.parse(at.dateTime));
+  if (shownConnections) showConnections(shownConnections);
+  if (shownTraces.length) renderReceived(shownTraces);
+});
+
+let asked = 0;
+async function refresh(): Promise<void> {
+  // only the latest question's answer counts: an older one may predate a connection
+  const question = ++asked;
   const state = await sessionState<BackendState>(config);
-  if (!state) return;
+  // the demo server stopped: the panel keeps what it showed
+  if (!state || question !== asked) return;
   showAccount(config, state);
   renderReceived(state.received);
-  if (initial) {
-    // connections made earlier (a Hint activation, a redirect flow, before a reload)
-    for (const [provider, connection] of Object.entries(state.connections)) {
-      const box = outcomes.get(provider as Provider);
-      if (box && box.hidden) showOutcome(box, connection, `since ${time(connection.at)}`, facts);
-    }
-  }
+  showConnections(state.connections);
 }
 
 document.getElementById('refresh')!.addEventListener('click', () => void refresh());
-document.getElementById('reset')!.addEventListener('click', async () => {
-  await fetch(routes.reset, { method: 'POST', headers: { 'content-type': 'application/json' } });
-  for (const box of outcomes.values()) showOutcome(box, undefined);
-  for (const el of document.querySelectorAll<OAuthConnect>('oauth-connect')) {
-    void el.refreshStatus();
-  }
+// Each Clear clears its own panel; the connections stay (each card has its Disconnect).
+document.getElementById('clear-log')!.addEventListener('click', () => {
+  log.replaceChildren();
+  document.getElementById('log-empty')!.hidden = false;
+});
+document.getElementById('clear-received')!.addEventListener('click', async () => {
+  await fetch(routes.clear, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   await refresh();
 });
 
@@ -354,4 +373,4 @@ document.getElementById('hint-break')!.addEventListener('click', async () => {
 (document.getElementById('hcss-marketplace') as HTMLAnchorElement).href =
   config.hcss.marketplaceUrl;
 
-void refresh(true);
+void refresh();

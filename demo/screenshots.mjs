@@ -5,10 +5,15 @@
 //
 //   node demo/screenshots.mjs            (CHROME_PATH to use another Chromium; SHOTS=0: no PNGs)
 //
+// It also checks the demo's own rough edges (issue 17.6): the top bar in one row at 390 and
+// 1280 px, the Spanish switch, a denied Reconnect, Clear, and Disconnect on each page; the shots
+// of those checks go to CHECK_SHOTS (default: <tmpdir>/oauth-connect-demo-checks), not docs/.
+//
 // It starts the demo itself (Vite with demo/vite.config.ts, mocks included) in this process, on
 // the usual ports or, when they are taken (an `npm start` running), on free ones.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
@@ -16,6 +21,7 @@ import { createServer } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'docs/screenshots');
+const checks = process.env.CHECK_SHOTS ?? path.join(os.tmpdir(), 'oauth-connect-demo-checks');
 const shoot = process.env.SHOTS !== '0';
 const WIDTH = 1000;
 
@@ -28,6 +34,7 @@ await vite.listen();
 const origin = `http://localhost:${vite.httpServer.address().port}`;
 const mocks = globalThis[Symbol.for('oauth-connect.demo.mocks')];
 await mkdir(out, { recursive: true });
+await mkdir(checks, { recursive: true });
 
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
@@ -57,6 +64,12 @@ const png = async (target, name) => {
 };
 const cardShot = async (page, provider, name) =>
   png(await page.$(`.provider[data-provider="${provider}"]`), name);
+/** A check's PNG (not the README's): in `checks`. */
+const checkShot = async (target, name) => {
+  if (!shoot) return;
+  await target.screenshot({ path: path.join(checks, name) });
+  console.log(`  saved ${path.join(checks, name)}`);
+};
 
 const [page] = await browser.pages();
 watch(page);
@@ -150,7 +163,53 @@ async function popupsClosed() {
   throw new Error(`a popup was left open: ${urls.join(', ')}`);
 }
 const outcomeText = (provider) =>
-  page.$eval(`.provider[data-provider="${provider}"] [data-outcome]`, (el) => el.textContent);
+  page.$eval(`.provider[data-provider="${provider}"] [data-outcome]`, (el) =>
+    el.hidden ? '' : el.textContent,
+  );
+/** What the element's live region (the screen reader's) says. */
+const spoken = (provider) =>
+  page.$eval(`#${provider}`, (el) => el.shadowRoot.querySelector('[part="status"]').textContent);
+/**
+ * The top bar holds one row (every item on its middle line), nothing wider than the page, and
+ * every provider mark shows its whole name.
+ */
+async function layoutHolds(width) {
+  await page.setViewport({ width, height: 900 });
+  const found = await page.evaluate(() => {
+    const bar = document.querySelector('.topbar').getBoundingClientRect();
+    const middle = bar.top + bar.height / 2;
+    const offRow = [...document.querySelectorAll('.topbar > *')]
+      .filter((el) => el.getClientRects().length)
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return Math.abs(box.top + box.height / 2 - middle) > 4;
+      })
+      .map((el) => el.className || el.tagName);
+    // and no words wrap inside an item (each text on one line)
+    const walker = document.createTreeWalker(
+      document.querySelector('.topbar'),
+      NodeFilter.SHOW_TEXT,
+    );
+    const range = document.createRange();
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      range.selectNodeContents(text);
+      const tops = new Set([...range.getClientRects()].map((box) => Math.round(box.top)));
+      if (tops.size > 1) offRow.push(text.data.trim());
+    }
+    const clipped = [...document.querySelectorAll('.mark')]
+      .filter((el) => el.scrollWidth > el.clientWidth)
+      .map((el) => el.textContent);
+    return { offRow, clipped, scrollWidth: document.documentElement.scrollWidth };
+  });
+  assert.deepEqual(found.offRow, [], `${width} px: the top bar wraps`);
+  assert.deepEqual(found.clipped, [], `${width} px: a provider mark is clipped`);
+  assert.ok(found.scrollWidth <= width, `${width} px: the page scrolls sideways`);
+}
+/** The page's language switch. */
+const chooseLang = async (lang) => {
+  await page.click(`.topbar .lang button[lang="${lang}"]`);
+  await page.waitForFunction((l) => document.documentElement.lang === l, {}, lang);
+};
 const cardText = (provider) =>
   page.$eval(`.provider[data-provider="${provider}"]`, (card) => {
     const el = card.querySelector('oauth-connect');
@@ -174,6 +233,42 @@ try {
   await page.goto(origin, { waitUntil: 'networkidle0' });
   await page.waitForFunction(() => customElements.get('oauth-connect'));
   await png(page, 'integrations.png');
+
+  step('The top bar keeps one row at 390 and 1280 px; the marks are whole');
+  for (const width of [390, 1280]) {
+    await layoutHolds(width);
+    await checkShot(page, `integrations-${width}.png`);
+  }
+
+  step('Español: the switch sets lang on the document and the demo speaks Spanish');
+  await chooseLang('es');
+  const spanish = await page.evaluate(() => ({
+    h1: document.querySelector('h1').textContent,
+    title: document.title,
+    modes: [...document.querySelectorAll('[data-provider="hcss"] .segmented label')].map(
+      (l) => l.textContent,
+    ),
+    bwell: document.querySelector('#bwell > span:not([slot])')?.textContent,
+    pressed: document.querySelector('.lang button[aria-pressed="true"]').lang,
+  }));
+  assert.deepEqual(spanish, {
+    h1: 'Integraciones',
+    title: 'Integraciones · Kestrel — demo de oauth-connect',
+    modes: ['Ventana', 'Sondeo', 'Redirección', 'Servidor'],
+    bwell: 'Conectar Sunrise Health',
+    pressed: 'es',
+  });
+  for (const width of [390, 1280]) {
+    await layoutHolds(width);
+    await checkShot(page, `integrations-es-${width}.png`);
+  }
+  // the choice lasts across pages and reloads
+  await page.reload({ waitUntil: 'networkidle0' });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'es');
+  await chooseLang('en');
+  assert.equal(await page.$eval('h1', (el) => el.textContent), 'Integrations');
+  assert.match(await page.$eval('.intro p', (el) => el.textContent), /Connect the services/);
+  await page.setViewport({ width: WIDTH, height: 900 });
 
   step('HCSS, popup: sign in, consent (served with COOP: the element offers Reopen · Cancel)');
   await expectEvent('connected', 'hcss', async () => {
@@ -204,6 +299,16 @@ try {
   assert.match(await outcomeText('hcss'), /CompanyId 3f0c1e2a/);
   await popupsClosed();
   await cardShot(page, 'hcss', 'hcss-connected.png');
+
+  step('HCSS, Reconnect denied: still connected, and the card keeps the CompanyId');
+  await expectEvent('failed', 'hcss', async () => {
+    const again = await openPopup('hcss', '/identity/connect/consent');
+    await again.click('button[value="deny"]');
+  });
+  await popupsClosed();
+  await healthText('hcss', /Connected to Alex Rivera/);
+  assert.match(await outcomeText('hcss'), /CompanyId 3f0c1e2a/);
+  await checkShot(await page.$('.provider[data-provider="hcss"]'), 'hcss-reconnect-denied.png');
 
   step('HealthTap, popup: Deny → failed (cancelled), shown once');
   await expectEvent('failed', 'healthtap', async () => {
@@ -282,6 +387,23 @@ try {
   assert.match(panelText, /\(redacted\)/);
   await png(await page.$('.panels'), 'backend-received.png');
 
+  step("Clear: each panel's Clear empties it; the connections stay, and say so");
+  await page.click('#clear-log');
+  assert.equal(await page.$$eval('#log li', (items) => items.length), 0);
+  await page.click('#clear-received');
+  await page.waitForFunction(() => !document.querySelector('#received details'));
+  for (const [provider, name] of Object.entries({
+    hcss: /Connected to Alex Rivera/,
+    healthtap: /Connected to HealthTap member/,
+    bwell: /Connected to Sunrise Health/,
+  })) {
+    await healthText(provider, name);
+  }
+  assert.match(await outcomeText('hcss'), /CompanyId 3f0c1e2a/);
+  // what a screen reader hears is still true: HealthTap is connected
+  assert.match(await spoken('healthtap'), /Connected to HealthTap/);
+  await checkShot(await page.$('.panels'), 'panels-cleared.png');
+
   for (const provider of ['hcss', 'bwell']) {
     step(`${NAMES[provider]}, redirect: this tab goes to the provider and comes back`);
     await setMode(provider, 'redirect');
@@ -346,6 +468,27 @@ try {
   await healthText('hcss', /Connected to Alex Rivera/);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   assert.equal(new URL(page.url()).pathname, '/hcss-connect.html', 'autostart ran once');
+  const arrivalIds = () => page.$eval('[data-outcome]', (el) => (el.hidden ? '' : el.textContent));
+  assert.match(
+    await arrivalIds(),
+    /CompanyId 3f0c1e2a/,
+    'the reloaded page shows the ids it keeps',
+  );
+
+  step('/hcss-connect.html, Disconnect: the CompanyId goes; Verify connects again');
+  await page.click('#hcss >>> [part="disconnect"]');
+  await page.waitForSelector('#hcss >>> button[part="button"]');
+  assert.equal(await arrivalIds(), '');
+  await checkShot(page, 'hcss-arrival-disconnected.png');
+  await Promise.all([page.waitForNavigation(), page.click('#hcss >>> button[part="button"]')]);
+  await page.waitForSelector('button[value="allow"]');
+  await Promise.all([page.waitForNavigation(), page.click('button[value="allow"]')]);
+  await page.waitForFunction(() => location.pathname === '/hcss-connect.html' && !location.search, {
+    timeout: 15000,
+  });
+  await healthText('hcss', /Connected to Alex Rivera/);
+  await page.waitForFunction(() => !document.querySelector('[data-outcome]').hidden);
+  assert.match(await arrivalIds(), /CompanyId 3f0c1e2a/);
 
   step('Back to the integrations page: every card says it is connected (status-url)');
   await page.goto(origin, { waitUntil: 'networkidle0' });
@@ -367,6 +510,17 @@ try {
   await expectEvent('disconnected', 'hcss', () => page.click('#hcss >>> [part="disconnect"]'));
   await page.waitForSelector('#hcss >>> button[part="button"]');
   assert.doesNotMatch(await cardText('hcss'), /Connected to/);
+  assert.equal(await outcomeText('hcss'), '', 'the CompanyId goes with the connection');
+
+  step('Hint, Disconnect: the card says how a practice connects again');
+  await expectEvent('disconnected', 'hint', () => page.click('#hint >>> [part="disconnect"]'));
+  const idle = () =>
+    page.$eval('[data-provider="hint"] [data-idle]', (el) => (el.hidden ? '' : el.textContent));
+  await page.waitForFunction(
+    () => !document.querySelector('[data-provider="hint"] [data-idle]').hidden,
+  );
+  assert.match(await idle(), /Not connected\. A practice admin connects Kestrel from Hint/);
+  await checkShot(await page.$('.provider[data-provider="hint"]'), 'hint-disconnected.png');
 
   step('No token reached the browser; no code is on view');
   const { codes, tokens } = mocks.issued();

@@ -12,6 +12,7 @@ export const ROUTES: Readonly<
     | 'disconnect'
     | 'state'
     | 'reset'
+    | 'clear'
     | 'signin'
     | 'signout'
     | 'break',

@@ -24,6 +24,8 @@ export const ROUTES = {
   disconnect: '/api/integrations/disconnect',
   state: '/api/demo/state',
   reset: '/api/demo/reset',
+  // the page's Clear: forgets "what your backend received", keeps the connections
+  clear: '/api/demo/clear',
   signin: '/api/demo/signin',
   signout: '/api/demo/signout',
   // makes a connection report an error, as an integration record would (Hint's

@@ -1,6 +1,7 @@
 // What the demo's pages share: the configuration the server put in the page, and how a card shows
 // an outcome. Failures are shown once: by the element itself, in its `error` slot, with the status.
 import type { FailedEvent, OAuthConnect } from '../src/index.js';
+import { clock, onLangChange, t } from './i18n.js';
 
 export type Provider = 'hcss' | 'healthtap' | 'bwell' | 'hint';
 
@@ -14,6 +15,7 @@ export interface DemoConfig {
     | 'disconnect'
     | 'state'
     | 'reset'
+    | 'clear'
     | 'signin'
     | 'signout'
     | 'break',
@@ -69,19 +71,25 @@ export const signinHref = (config: DemoConfig, returnTo = location.pathname) =>
  * the page (`onSignedOut` runs first).
  */
 export function showAccount(config: DemoConfig, state: SessionState | undefined): void {
+  shownAccount = [config, state];
   const user = document.getElementById('user')!;
   const action = document.getElementById('account-action') as HTMLButtonElement | null;
-  user.textContent = state?.signedIn ? (state.user ?? 'Signed in') : 'Signed out';
+  user.textContent = state?.signedIn ? (state.user ?? t().signedIn) : t().signedOut;
   user.classList.toggle('out', !state?.signedIn);
   if (!action) return;
   action.hidden = !state;
-  action.textContent = state?.signedIn ? 'Sign out' : 'Sign in';
+  action.textContent = state?.signedIn ? t().signOut : t().signIn;
   action.onclick = async () => {
     if (!state?.signedIn) return location.assign(signinHref(config));
     await signOut(config);
     location.reload();
   };
 }
+
+let shownAccount: Parameters<typeof showAccount> | undefined;
+onLangChange(() => {
+  if (shownAccount) showAccount(...shownAccount);
+});
 
 export function signOut(config: DemoConfig): Promise<Response> {
   return fetch(config.routes.signout, {
@@ -127,8 +135,8 @@ export function showOutcome(
   check.textContent = '✓';
   const text = document.createElement('span');
   const strong = document.createElement('strong');
-  strong.textContent = 'Connected';
-  text.append(strong, ` · ${connection.account ?? 'account'}`);
+  strong.textContent = t().connected;
+  text.append(strong, ` · ${connection.account ?? t().account}`);
   title.append(check, text);
   box.append(title);
   const facts = factsOf(connection, note);
@@ -139,8 +147,8 @@ export function showOutcome(
 function factsOf(connection: Connection, note: string): HTMLElement | undefined {
   const facts: [string, string | undefined][] = [
     ['CompanyId', connection.companyId],
-    ['integration', connection.integrationId],
-    ['connection', connection.connectionId],
+    [t().facts.integration, connection.integrationId],
+    [t().facts.connection, connection.connectionId],
   ];
   const shown = facts.filter(([, value]) => value);
   if (!shown.length && !note) return undefined;
@@ -172,10 +180,5 @@ export function slotFailure(el: OAuthConnect, event: FailedEvent): void {
   slot.replaceChildren(status, ` ${event.detail.message}`);
 }
 
-export function time(at = Date.now()): string {
-  return new Date(at).toLocaleTimeString([], {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-}
+/** A time of day, in the page's language. */
+export const time = (at = Date.now()): string => clock(at);
