@@ -8,7 +8,10 @@ import type { html as litHtml, nothing as litNothing } from 'lit';
 import type { ControllerHost } from './flow/flow-controller.js';
 import { HealthController, type HealthOptions, type HealthState } from './flow/health.js';
 import type { ProviderId } from './core/providers/types.js';
-import { fill, type Words } from './words/words.js';
+import type { Words } from './words/words.js';
+
+/** words/words.ts `fill`, passed in by the element. */
+type Fill = (template: string, values: Readonly<Record<string, string>>) => string;
 
 /** What the view needs of the element. */
 export interface HealthHost extends ControllerHost, HTMLElement {
@@ -40,7 +43,12 @@ export class HealthView {
    */
   constructor(
     private readonly host: HealthHost,
-    private readonly lit: { readonly html: typeof litHtml; readonly nothing: typeof litNothing },
+    // (the element's own Lit and `fill`, passed in: this chunk imports nothing the element has)
+    private readonly lit: {
+      readonly html: typeof litHtml;
+      readonly nothing: typeof litNothing;
+      readonly fill: Fill;
+    },
     onDisconnected: (result: Record<string, unknown>) => void,
   ) {
     this.controller = new HealthController(host, onDisconnected);
@@ -67,7 +75,7 @@ export class HealthView {
   ): HealthPart {
     const { html, nothing } = this.lit;
     const state = this.controller.state;
-    const note = noteOf(state, label, words);
+    const note = noteOf(state, label, words, this.lit.fill);
     if (!note) return { template: nothing, covers: false, describes: false };
     if (busy || (state.kind !== 'connected' && state.kind !== 'error')) {
       return {
@@ -115,7 +123,7 @@ export class HealthView {
         ${
           problem
             ? html`<span class="problem" id="problem"
-                >${fill(words.disconnectFailed, { problem })}</span
+                >${this.lit.fill(words.disconnectFailed, { problem })}</span
               >`
             : nothing
         }
@@ -149,7 +157,7 @@ export class HealthView {
 }
 
 /** What the status line says (empty: nothing to show). */
-function noteOf(state: HealthState, label: string, words: Words): string {
+function noteOf(state: HealthState, label: string, words: Words, fill: Fill): string {
   switch (state.kind) {
     case 'connected':
       return fill(words.healthConnected, { name: state.name ?? label });

@@ -187,7 +187,7 @@ export class OAuthConnect extends LitElement {
   private loadHealth(): Promise<HealthView> {
     return (this.healthLoad ??= import('./health-view.js').then(
       (m) =>
-        (this.health = new m.HealthView(this, { html, nothing }, (result) => {
+        (this.health = new m.HealthView(this, { html, nothing, fill }, (result) => {
           this.flow.forget(); // no longer "Connected to …"
           this.dispatchEvent(new DisconnectedEvent({ provider: this.provider, result }));
         })),
