@@ -15,7 +15,7 @@ import type { ConnectedEvent, FailedEvent } from 'oauth-connect';
       provider="hcss"
       client-id="YOUR_CLIENT_ID"
       redirect-uri="https://app.example.com/oauth/callback"
-      exchange-url="/api/hcss/exchange"
+      exchange-url="/api/oauth"
       (connected)="onConnected($event)"
       (failed)="onFailed($event)"
       >Connect HCSS</oauth-connect

@@ -19,7 +19,7 @@ document.querySelector('#connect')!.addEventListener('click', async () => {
       provider: 'hcss',
       clientId: 'YOUR_CLIENT_ID',
       redirectUri: 'https://app.example.com/oauth/callback',
-      exchangeUrl: '/api/hcss/exchange',
+      exchangeUrl: '/api/oauth',
     });
     console.log(result);
   } catch (error) {

@@ -12,7 +12,7 @@ export function ConnectHcss() {
         clientId="YOUR_CLIENT_ID"
         scope="openid timecards:read"
         redirectUri="https://app.example.com/oauth/callback"
-        exchangeUrl="/api/hcss/exchange"
+        exchangeUrl="/api/oauth"
         onConnected={(e) => setMessage(`Connected: ${JSON.stringify(e.detail.result)}`)}
         onFailed={(e) => setMessage(`${e.detail.status}: ${e.detail.message}`)}
       >

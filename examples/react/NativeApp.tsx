@@ -28,7 +28,7 @@ export function ConnectHealthTap({ onDone }: { onDone: (ok: boolean) => void }) 
       client-id="YOUR_APP_ID"
       scope="profile_read"
       redirect-uri="https://app.example.com/oauth/callback"
-      exchange-url="/api/healthtap/exchange"
+      exchange-url="/api/oauth"
       onconnected={() => onDone(true)}
       onfailed={(e) => onDone(e.detail.status !== 'cancelled')}
     />

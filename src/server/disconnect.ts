@@ -16,9 +16,14 @@
  */
 import { z } from 'zod';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
-import { configError, delayOption, userId } from './options.js';
+import { configError, delayOption, functionOption, userId } from './options.js';
 import { outbound, type Fetch } from './outbound.js';
-import { checkProviders, type ProviderName, type ServerProviders } from './providers.js';
+import {
+  checkProviders,
+  providerNameSchema,
+  type ProviderName,
+  type ServerProviders,
+} from './providers.js';
 import type { SessionUser } from './server-flow.js';
 import { tokenOperations, type TokenFailure } from './token-client.js';
 
@@ -60,19 +65,24 @@ export interface DisconnectHandlerOptions {
 /** What the answer says about the provider's side. */
 export type Revocation = 'revoked' | 'unsupported' | 'nothing_stored' | 'failed';
 
-const body = z
-  .object({ provider: z.enum(['generic', 'hcss', 'healthtap', 'hint', 'bwell']) })
-  .strict();
+const body = z.object({ provider: providerNameSchema }).strict();
 
 export function createDisconnectHandler(
   options: DisconnectHandlerOptions,
 ): (request: Request) => Promise<Response> {
-  checkProviders(options.providers);
+  if (typeof options !== 'object' || options === null) {
+    throw configError(
+      'createDisconnectHandler needs { providers, session, loadCredentials, deleteCredentials }.',
+    );
+  }
   for (const name of ['session', 'loadCredentials', 'deleteCredentials'] as const) {
     if (typeof options[name] !== 'function') {
       throw configError(`createDisconnectHandler needs ${name}(…).`);
     }
   }
+  checkProviders(options.providers, 'tokens', 'createDisconnectHandler');
+  functionOption('fetch', options.fetch);
+  functionOption('onError', options.onError);
   const out = outbound(options.fetch, delayOption('timeout', options.timeout, 4000));
   const tokens = tokenOperations(options.providers, out);
 

@@ -9,11 +9,12 @@
 import { z } from 'zod';
 import { bwellOauthUrl } from './bwell.js';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
-import { delayOption } from './options.js';
+import { configError, delayOption, functionOption } from './options.js';
 import { outbound, type Fetch } from './outbound.js';
 import {
   checkProviders,
   notConfigured,
+  providerNameSchema,
   redeemFor,
   type ProviderName,
   type Redeemed,
@@ -60,7 +61,8 @@ export interface ExchangeHandlerOptions {
 }
 
 const MAX_BODY = 16 * 1024;
-const name = z.enum(['generic', 'hcss', 'healthtap', 'hint', 'bwell']);
+/** generic, generic:<name>, hcss, healthtap, hint, bwell (the element's `provider`). */
+const name = providerNameSchema;
 const text = (max: number) => z.string().min(1).max(max);
 const codeBody = z
   .object({
@@ -89,7 +91,13 @@ const body = z.union([codeBody, statusBody, urlBody]);
 export function createExchangeHandler(
   options: ExchangeHandlerOptions,
 ): (request: Request) => Promise<Response> {
-  checkProviders(options.providers);
+  if (typeof options !== 'object' || options === null) {
+    throw configError('createExchangeHandler needs { providers: { … } }.');
+  }
+  checkProviders(options.providers, 'exchange');
+  functionOption('storeCredentials', options.storeCredentials);
+  functionOption('fetch', options.fetch);
+  functionOption('onError', options.onError);
   const out = outbound(options.fetch, delayOption('timeout', options.timeout, 10_000));
   return async (request) => {
     try {

@@ -27,10 +27,11 @@ type CodeProvider = keyof typeof AUTHORIZE;
  * guessed, nor the check silently switched off — give `issuer`.
  */
 export function expectedIssuer(
-  name: CodeProvider,
+  kind: CodeProvider,
   config: Pick<GenericProvider, 'issuer' | 'requireIss' | 'authorizeUrl'>,
+  name: string = kind,
 ): IssuerCheck {
-  const preset = AUTHORIZE[name];
+  const preset = AUTHORIZE[kind];
   const authorizeUrl = config.authorizeUrl ?? preset.url;
   const issuer = config.issuer ?? derive(authorizeUrl, preset.issuerSuffix);
   if (config.requireIss === true && issuer === undefined) {

@@ -29,7 +29,80 @@ export function countOption(name: string, value: unknown, fallback: number): num
   return value;
 }
 
-/** An absolute http(s) URL option (a provider endpoint); throws otherwise. */
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * A credential or URL copied from a template rather than the real value. The rule (case
+ * insensitive, on the whole value):
+ * - empty, or with whitespace at either end (a copied line end);
+ * - a template slot: `<client-secret>`, `[client id]`, `{{CLIENT_ID}}`, `${CLIENT_ID}`,
+ *   `$CLIENT_ID`, `%CLIENT_ID%` (an environment variable that was never expanded);
+ * - filler: only `x`, `*`, `.`, `…`, `_` or `-` (`xxx`, `****`);
+ * - a word that names the slot instead of filling it, written with any of space, `_`, `-`, `.`:
+ *   `TODO`, `TBD`, `FIXME`, `changeme`, `replace-me`, `placeholder`, `undefined`, `null`, `none`,
+ *   `secret`, `client_id`, `client_secret`, `api_key`, `app_id`, `app_secret`, `password`;
+ * - `your…` + what it names (`YOUR_CLIENT_ID`, `your-api-key`, `yourSecret`), or an instruction
+ *   (`insert …`, `enter …`, `paste …`, `put … here`).
+ */
+export function isPlaceholder(value: string): boolean {
+  if (value.trim() === '' || value !== value.trim()) return true;
+  if (/^(<.*>|\[.*\]|\{.*\}|\$\{.*\}|%[^%\s]+%|\$[a-z_][a-z0-9_]*)$/i.test(value)) return true;
+  if (/^[x*.\u2026_-]+$/i.test(value)) return true;
+  const word = value.toLowerCase().replace(/[\s_.-]+/g, '');
+  if (PLACEHOLDER_WORDS.has(word)) return true;
+  if (/^your(client|app|api|secret|key|id|token|tenant|domain|company|org|password)/.test(word)) {
+    return true;
+  }
+  return /^(insert|enter|paste|put)[\s_.-]/i.test(value);
+}
+
+const PLACEHOLDER_WORDS = new Set([
+  'todo',
+  'tbd',
+  'fixme',
+  'changeme',
+  'replaceme',
+  'placeholder',
+  'undefined',
+  'null',
+  'none',
+  'secret',
+  'clientid',
+  'clientsecret',
+  'apikey',
+  'appid',
+  'appsecret',
+  'password',
+]);
+
+/**
+ * A credential option (`clientId`, `clientSecret`, `apiKey`): a string that is no placeholder
+ * ({@link isPlaceholder}); throws naming the option. A secret's value is never put in the message
+ * (start-up errors end up in logs).
+ */
+export function credentialOption(name: string, value: unknown, secret = false): void {
+  if (value === undefined || value === null || value === '') {
+    throw configError(`${name} is required.`);
+  }
+  if (typeof value !== 'string') {
+    throw configError(`${name} must be a string (got ${typeof value}).`);
+  }
+  if (isPlaceholder(value)) {
+    const shown = secret ? '' : ` (got ${JSON.stringify(value)})`;
+    throw configError(
+      `${name} looks like a placeholder${shown}: give the value the provider issued ` +
+        '(empty, filler such as xxx or TODO, a template slot such as <…> or ${…}, and ' +
+        'whitespace at either end are refused).',
+    );
+  }
+}
+
+/**
+ * An absolute URL option (a provider endpoint, a redirect URI): \`https:\` — \`http:\` only on a
+ * loopback host (localhost, 127.0.0.1, [::1]: development and mocks), since a client secret, an
+ * API key or a code would otherwise cross the network in clear — with no placeholder in it
+ * (\`https://YOUR_DOMAIN/oauth/token\`, \`https://<tenant>.example/…\`); throws otherwise.
+ */
 export function urlOption(name: string, value: unknown): void {
   let url: URL | undefined;
   try {
@@ -38,11 +111,57 @@ export function urlOption(name: string, value: unknown): void {
     url = undefined;
   }
   if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-    throw configError(`${name} must be an absolute http(s) URL (got ${JSON.stringify(value)}).`);
+    throw configError(`${name} must be an absolute https URL (got ${JSON.stringify(value)}).`);
+  }
+  const text = value as string;
+  const parts = [...url.hostname.split('.'), ...url.pathname.split('/')].filter(Boolean);
+  if (
+    /[<>{}\s]|\$\{|%7B|%3C/i.test(text) ||
+    parts.some((part) => urlPartPlaceholder(decodeURIComponentSafe(part)))
+  ) {
+    throw configError(
+      `${name} looks like a placeholder (got ${JSON.stringify(value)}): give the real URL.`,
+    );
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.includes(url.hostname)) {
+    throw configError(
+      `${name} must be https (http only on localhost, 127.0.0.1 or [::1]) (got ${JSON.stringify(value)}).`,
+    );
   }
 }
 
-const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+/**
+ * A host label or path segment that is a slot, not a value: `YOUR_DOMAIN`, `your-tenant`, `xxx`,
+ * `TODO`, `changeme`, `placeholder` (the narrower list: a path may well hold `secret` or `-`).
+ */
+function urlPartPlaceholder(part: string): boolean {
+  const word = part.toLowerCase().replace(/[\s_.-]+/g, '');
+  return (
+    /^x{3,}$/.test(word) ||
+    /^(todo|tbd|fixme|changeme|replaceme|placeholder|undefined|null)$/.test(word) ||
+    /^your[a-z]/.test(word)
+  );
+}
+
+function decodeURIComponentSafe(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** An optional function option (`storeCredentials`, `onError`, `fetch`): throws when not one. */
+export function functionOption(name: string, value: unknown, required = false): void {
+  if (value === undefined && !required) return;
+  if (typeof value !== 'function') {
+    throw configError(
+      required
+        ? `${name}(…) is required (got ${value === undefined ? 'nothing' : typeof value}).`
+        : `${name} must be a function (got ${typeof value}).`,
+    );
+  }
+}
 
 /**
  * An issuer identifier option (RFC 8414 §2, RFC 9207 §2): an absolute https URL — http only on a

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { HttpError } from './errors.js';
 import { issuerRefusalOf, redeemCode, type StandardConfig } from './oauth.js';
-import { configError, issuerOption, urlOption } from './options.js';
+import { configError, credentialOption, issuerOption, urlOption } from './options.js';
 import { basicAuth, callProvider, type Outbound } from './outbound.js';
 import { jwtClaims, tokenResponseSchema, type TokenResponse } from './tokens.js';
 
@@ -151,6 +151,17 @@ export function registeredRedirect(body: CodeBody, allowed: readonly string[]): 
   return uri;
 }
 
+/**
+ * A further `generic` provider, by name: `generic:` and 1 to 64 of lowercase letters, digits,
+ * `-` and `_`, starting with a letter or digit (`generic:acme`, `generic:epic-sandbox`). Each has
+ * its own {@link GenericProvider} configuration; the browser names it in the `provider` field of
+ * its requests (the element's `provider="generic:acme"`).
+ */
+export const NAMED_GENERIC = /^generic:[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** `generic`, or a named one ({@link NAMED_GENERIC}). */
+export type GenericName = 'generic' | `generic:${string}`;
+
 /** The providers a partner configured; see each type. */
 export interface ServerProviders {
   readonly generic?: GenericProvider;
@@ -158,27 +169,88 @@ export interface ServerProviders {
   readonly healthtap?: HealthtapProvider;
   readonly hint?: HintProvider;
   readonly bwell?: import('./bwell.js').BwellProvider;
+  /** Several generic providers in one handler: `'generic:acme': { tokenUrl, clientId, … }`. */
+  readonly [named: `generic:${string}`]: GenericProvider | undefined;
 }
 
 export type ProviderName = keyof ServerProviders;
 
+/** Which preset a configured name follows: a named generic is a `generic`. */
+export type ProviderKind = 'generic' | 'hcss' | 'healthtap' | 'hint' | 'bwell';
+
+const KINDS: readonly string[] = ['generic', 'hcss', 'healthtap', 'hint', 'bwell'];
+
+/** The preset of a provider name, or undefined for a name that is none. */
+export function kindOf(name: string): ProviderKind | undefined {
+  if (KINDS.includes(name)) return name as ProviderKind;
+  return NAMED_GENERIC.test(name) ? 'generic' : undefined;
+}
+
+/** A provider name as the browser may send it (`generic:acme` included), for the body schemas. */
+export const providerNameSchema = z
+  .string()
+  .max(80)
+  .refine((name) => kindOf(name) !== undefined) as unknown as z.ZodType<ProviderName>;
+
+/** The providers with a code to redeem: every generic (named or not), hcss, healthtap. */
+export type CodeProviderName = GenericName | 'hcss' | 'healthtap';
+
+/** The code providers configured, in order, with the preset each follows. */
+export function codeProviders(providers: ServerProviders): {
+  readonly name: CodeProviderName;
+  readonly kind: 'generic' | 'hcss' | 'healthtap';
+  readonly config: GenericProvider | HealthtapProvider;
+}[] {
+  const found = [];
+  for (const [name, config] of Object.entries(providers)) {
+    const kind = kindOf(name);
+    if (!config || (kind !== 'generic' && kind !== 'hcss' && kind !== 'healthtap')) continue;
+    found.push({ name: name as CodeProviderName, kind, config: config as GenericProvider });
+  }
+  return found;
+}
+
+/**
+ * What the options are for: `exchange` (createExchangeHandler: each code provider's `redirectUris`
+ * lists where the browser's codes may have been sent), `flow` (createServerFlow: its own route is
+ * the redirect URI, `redirectUris` is not needed and not read), `tokens` (createTokenClient,
+ * createDisconnectHandler: no code is redeemed, `redirectUris` is not read).
+ */
+export type ProvidersUse = 'exchange' | 'flow' | 'tokens';
+
 /**
  * Checks a partner's configuration once, when the handler is made, so a mistake fails at start-up
- * with a clear message instead of at a user's first connection.
+ * with a clear message naming the option instead of at a user's first connection: an unknown
+ * provider name; a missing, mistyped or placeholder credential (options.ts `isPlaceholder`); an
+ * endpoint that is not an absolute https URL (http only on loopback); an unknown `clientAuth`; a
+ * missing `tokenUrl` (or `issuer`); for the exchange handler, an empty `redirectUris`.
  */
-export function checkProviders(providers: ServerProviders): void {
-  const fail = (message: string) => {
+export function checkProviders(
+  providers: ServerProviders,
+  use: ProvidersUse,
+  who = 'createExchangeHandler',
+): void {
+  const fail = (message: string): never => {
     throw configError(message);
   };
-  const codeProviders = [
-    ['generic', providers.generic],
-    ['hcss', providers.hcss],
-    ['healthtap', providers.healthtap],
-  ] as const;
-  for (const [name, config] of codeProviders) {
-    if (!config) continue;
-    if (!config.clientId) fail(`${name}.clientId is required.`);
-    if (!Array.isArray(config.redirectUris)) fail(`${name}.redirectUris must be a list.`);
+  if (typeof providers !== 'object' || providers === null || Array.isArray(providers)) {
+    fail(`${who} needs providers: { hcss: { … }, … } (got ${JSON.stringify(providers)}).`);
+  }
+  const names = Object.keys(providers);
+  for (const name of names) {
+    if (kindOf(name) === undefined) {
+      fail(
+        `providers.${name} is not a provider: use generic, generic:<name> (lowercase letters, ` +
+          'digits, - and _), hcss, healthtap, hint or bwell.',
+      );
+    }
+  }
+  if (use !== 'flow' && !names.some((name) => providers[name as ProviderName])) {
+    fail(`${who} needs at least one provider in providers.`);
+  }
+  for (const { name, config } of codeProviders(providers)) {
+    if (typeof config !== 'object') fail(`providers.${name} must be an object.`);
+    credentialOption(`${name}.clientId`, config.clientId);
     const auth = 'clientAuth' in config ? config.clientAuth : undefined;
     if (auth !== undefined && !CLIENT_AUTH.includes(auth)) {
       // a misspelt method would send the token request without the client's authentication
@@ -187,24 +259,32 @@ export function checkProviders(providers: ServerProviders): void {
     if ((auth === 'client_secret_basic' || auth === 'client_secret_post') && !config.clientSecret) {
       fail(`${name}.clientAuth ${auth} needs a clientSecret.`);
     }
+    if (name === 'healthtap' && !config.clientSecret) {
+      fail('healthtap.clientSecret (APP_SECRET) is required.');
+    }
+    if (config.clientSecret !== undefined) {
+      credentialOption(`${name}.clientSecret`, config.clientSecret, true);
+    }
     if (config.tokenUrl !== undefined) urlOption(`${name}.tokenUrl`, config.tokenUrl);
     if ('revocationUrl' in config && config.revocationUrl !== undefined) {
       urlOption(`${name}.revocationUrl`, config.revocationUrl);
     }
     if (config.authorizeUrl !== undefined) urlOption(`${name}.authorizeUrl`, config.authorizeUrl);
+    if (config.scope !== undefined && typeof config.scope !== 'string') {
+      fail(`${name}.scope must be a space-separated string.`);
+    }
     if (config.issuer !== undefined) issuerOption(`${name}.issuer`, config.issuer);
     if (config.requireIss !== undefined && typeof config.requireIss !== 'boolean') {
       fail(`${name}.requireIss must be true or false.`);
     }
+    if (kindOf(name) === 'generic' && !config.tokenUrl && !config.issuer) {
+      fail(`${name}.tokenUrl (or ${name}.issuer, to discover it) is required.`);
+    }
   }
-  if (providers.generic && !providers.generic.tokenUrl && !providers.generic.issuer) {
-    fail('generic.tokenUrl (or generic.issuer, to discover it) is required.');
+  if (providers.hint) {
+    credentialOption('hint.apiKey', providers.hint.apiKey, true);
+    if (providers.hint.baseUrl !== undefined) urlOption('hint.baseUrl', providers.hint.baseUrl);
   }
-  if (providers.hint?.baseUrl !== undefined) urlOption('hint.baseUrl', providers.hint.baseUrl);
-  if (providers.healthtap && !providers.healthtap.clientSecret) {
-    fail('healthtap.clientSecret (APP_SECRET) is required.');
-  }
-  if (providers.hint && !providers.hint.apiKey) fail('hint.apiKey is required.');
   if (
     providers.bwell &&
     (!providers.bwell.graphqlUrl || typeof providers.bwell.userToken !== 'function')
@@ -212,6 +292,25 @@ export function checkProviders(providers: ServerProviders): void {
     fail('bwell needs graphqlUrl and userToken(request).');
   }
   if (providers.bwell) urlOption('bwell.graphqlUrl', providers.bwell.graphqlUrl);
+  // last: a list that is wrong matters only once the rest is right
+  for (const { name, config } of codeProviders(providers)) {
+    const uris: unknown = config.redirectUris;
+    if (use === 'flow' || (use === 'tokens' && uris === undefined)) continue;
+    if (!Array.isArray(uris)) fail(`${name}.redirectUris must be a list of URLs.`);
+    const list = uris as unknown[];
+    if (use === 'exchange' && list.length === 0) {
+      fail(
+        `${name}.redirectUris is empty, so every exchange would be refused: list your ` +
+          "callback page's URL, exactly as registered at the provider (createServerFlow needs none).",
+      );
+    }
+    list.forEach((uri, i) => {
+      urlOption(`${name}.redirectUris[${i}]`, uri);
+      if ((uri as string).includes('#')) {
+        fail(`${name}.redirectUris[${i}] must not have a fragment (RFC 6749 §3.1.2).`);
+      }
+    });
+  }
 }
 
 const CLIENT_AUTH: readonly string[] = ['client_secret_basic', 'client_secret_post', 'none'];
@@ -226,10 +325,13 @@ export function redeemFor(
   body: CodeBody,
   out: Outbound,
 ): Promise<Redeemed> {
-  switch (body.provider) {
-    case 'generic':
-      if (!providers.generic) throw notConfigured('generic');
-      return redeemGeneric(providers.generic, body, out);
+  const name = body.provider as ProviderName;
+  switch (kindOf(name)) {
+    case 'generic': {
+      const config = providers[name as GenericName] as GenericProvider | undefined;
+      if (!config) throw notConfigured(name);
+      return redeemGeneric(config, body, out, name as GenericName);
+    }
     case 'hcss':
       if (!providers.hcss) throw notConfigured('hcss');
       return redeemHcss(providers.hcss, body, out);
@@ -249,12 +351,12 @@ export function redeemFor(
  * `client_secret_post` (IdentityServer: HCSS documents client_id in the form) and its issuer.
  */
 export function standardConfig(
-  name: 'generic' | 'hcss',
+  name: GenericName | 'hcss',
   config: GenericProvider | HcssProvider,
 ): StandardConfig {
-  if (name === 'generic') {
+  if (name !== 'hcss') {
     return {
-      label: 'The provider',
+      label: name === 'generic' ? 'The provider' : `The provider ${name.slice('generic:'.length)}`,
       clientId: config.clientId,
       clientSecret: config.clientSecret,
       clientAuth: config.clientAuth ?? (config.clientSecret ? 'client_secret_basic' : 'none'),
@@ -301,8 +403,9 @@ export async function redeemGeneric(
   config: GenericProvider,
   body: CodeBody,
   out: Outbound,
+  name: GenericName = 'generic',
 ): Promise<Redeemed> {
-  return redeemStandard(standardConfig('generic', config), body, config.redirectUris, out);
+  return redeemStandard(standardConfig(name, config), body, config.redirectUris, out);
 }
 
 async function redeemStandard(

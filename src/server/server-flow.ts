@@ -39,15 +39,28 @@ import {
 import { stored, type ExchangeHandlerOptions } from './handler.js';
 import { expectedIssuer, issuerRefusal, type IssuerCheck } from './issuer.js';
 import { authorizeEndpoint, issuerRefusalOf, newNonce } from './oauth.js';
-import { configError, countOption, delayOption, urlOption, userId } from './options.js';
+import {
+  configError,
+  countOption,
+  delayOption,
+  functionOption,
+  urlOption,
+  userId,
+} from './options.js';
 import { outbound } from './outbound.js';
 import {
   AUTHORIZE,
   checkProviders,
+  codeProviders,
+  kindOf,
   notConfigured,
   redeemFor,
   standardConfig,
-  type ProviderName,
+  type CodeProviderName,
+  type GenericName,
+  type GenericProvider,
+  type HcssProvider,
+  type HealthtapProvider,
   type ServerProviders,
 } from './providers.js';
 import { memoryStore, StoreFullError, type FlowStore } from './store.js';
@@ -55,13 +68,36 @@ import { memoryStore, StoreFullError, type FlowStore } from './store.js';
 /** What `session(request)` answers: the signed-in user's stable id, or nothing. */
 export type SessionUser = string | number | null | undefined;
 
+/** A provider's options for the server flow: `redirectUris` is not needed (see `redirectUri`). */
+export type ServerFlowProvider<T> = Omit<T, 'redirectUris'> & {
+  /** Not read here: this handler's own `redirectUri` is the one redirect URI. */
+  readonly redirectUris?: readonly string[] | undefined;
+};
+
+/**
+ * The providers with a code to redeem, as `createServerFlow` takes them: the same options as
+ * `createExchangeHandler`'s (the same object will do: hint and bwell are not used here), without
+ * `redirectUris`.
+ */
+export interface ServerFlowProviders {
+  readonly generic?: ServerFlowProvider<GenericProvider>;
+  readonly hcss?: ServerFlowProvider<HcssProvider>;
+  readonly healthtap?: ServerFlowProvider<HealthtapProvider>;
+  /** Several generic providers: `'generic:acme': { authorizeUrl, tokenUrl, clientId, … }`. */
+  readonly [named: `generic:${string}`]: ServerFlowProvider<GenericProvider> | undefined;
+}
+
 export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCredentials'> {
   /**
-   * generic (with `authorizeUrl`, or an `issuer` to discover it), hcss, healthtap: the providers
-   * with a code to redeem.
+   * generic and generic:<name> (each with `authorizeUrl`, or an `issuer` to discover it), hcss,
+   * healthtap: the providers with a code to redeem. No `redirectUris`: `redirectUri` is the one.
    */
-  readonly providers: Pick<ServerProviders, 'generic' | 'hcss' | 'healthtap'>;
-  /** This handler's own URL, registered at each provider as the redirect URI. */
+  readonly providers: ServerFlowProviders;
+  /**
+   * This handler's own URL, registered at each provider as the redirect URI (the providers'
+   * `redirectUris` are not needed here). An absolute https URL (http only on localhost,
+   * 127.0.0.1 or [::1]), without fragment.
+   */
   readonly redirectUri: string;
   /** Where flows wait: `memoryStore()` (default, one process) or `redisStore(…)` (several). */
   readonly store?: FlowStore;
@@ -108,10 +144,19 @@ export interface ServerFlowOptions extends Pick<ExchangeHandlerOptions, 'storeCr
   readonly fetch?: ExchangeHandlerOptions['fetch'];
 }
 
+/** generic, generic:<name>, hcss, healthtap. */
+const codeProviderName = z
+  .string()
+  .max(80)
+  .refine((name) => {
+    const kind = kindOf(name);
+    return kind === 'generic' || kind === 'hcss' || kind === 'healthtap';
+  }) as unknown as z.ZodType<CodeProviderName>;
+
 /** A started flow, under its `state` until the provider's redirect takes it. */
 const pendingSchema = z.object({
   flow: z.string(),
-  provider: z.enum(['generic', 'hcss', 'healthtap']),
+  provider: codeProviderName,
   verifier: z.string().optional(),
   /** The OpenID Connect nonce sent (a standard provider with a known issuer, scope `openid`). */
   nonce: z.string().optional(),
@@ -158,7 +203,7 @@ const NO_COOKIE =
   'This sign-in came back without the cookie its start set: is the element in a cross-site ' +
   'iframe, where the browser keeps that cookie apart? Then see redirectBySession on the server.';
 
-const start = z.object({ provider: z.enum(['generic', 'hcss', 'healthtap']) }).passthrough();
+const start = z.object({ provider: codeProviderName }).passthrough();
 const poll = z
   .object({ flow: z.string().min(20).max(100), abandon: z.literal(true).optional() })
   .strict();
@@ -170,27 +215,46 @@ const CLOSE_SCRIPT_HASH = 'sha256-jqxtvDkBbRAl9Hpqv68WdNOieepg8tJSYu1xIy7zT34=';
 export function createServerFlow(
   options: ServerFlowOptions,
 ): (request: Request) => Promise<Response> {
-  checkProviders(options.providers);
+  if (typeof options !== 'object' || options === null) {
+    throw configError('createServerFlow needs { providers, redirectUri, session }.');
+  }
   if (typeof options.session !== 'function') {
     throw configError('createServerFlow needs session(request).');
   }
+  // the providers' redirectUris are not read: this route is the redirect URI
+  checkProviders(options.providers as ServerProviders, 'flow', 'createServerFlow');
+  const configured = codeProviders(options.providers as ServerProviders);
+  if (configured.length === 0) {
+    throw configError(
+      'createServerFlow needs a provider with a code: generic, generic:<name>, hcss or healthtap.',
+    );
+  }
   // the provider returns the user there: without it, every flow would fail after the sign-in
   urlOption('redirectUri', options.redirectUri);
-  if (
-    options.providers.generic &&
-    !options.providers.generic.authorizeUrl &&
-    (options.providers.generic.tokenUrl || !options.providers.generic.issuer)
-  ) {
-    throw configError(
-      'generic.authorizeUrl (or generic.issuer alone, to discover it) is required for createServerFlow.',
-    );
+  if (options.redirectUri.includes('#')) {
+    throw configError('redirectUri must not have a fragment (RFC 6749 §3.1.2).');
+  }
+  for (const { name, kind, config } of configured) {
+    if (kind === 'generic' && !config.authorizeUrl && (config.tokenUrl || !config.issuer)) {
+      throw configError(
+        `${name}.authorizeUrl (or ${name}.issuer alone, to discover it) is required for createServerFlow.`,
+      );
+    }
+  }
+  functionOption('storeCredentials', options.storeCredentials);
+  functionOption('onError', options.onError);
+  functionOption('fetch', options.fetch);
+  if (options.store !== undefined) {
+    const methods = ['start', 'put', 'get', 'take', 'delete'] as const;
+    if (methods.some((m) => typeof (options.store as Partial<FlowStore>)?.[m] !== 'function')) {
+      throw configError('store must be a FlowStore: memoryStore(…) or redisStore(…).');
+    }
   }
   const store = options.store ?? memoryStore();
   const maxPerUser = countOption('maxPendingPerUser', options.maxPendingPerUser, 5);
-  const issuers = new Map<ProviderName, IssuerCheck>();
-  for (const name of ['generic', 'hcss', 'healthtap'] as const) {
-    const config = options.providers[name];
-    if (config) issuers.set(name, expectedIssuer(name, config));
+  const issuers = new Map<CodeProviderName, IssuerCheck>();
+  for (const { name, kind, config } of configured) {
+    issuers.set(name, expectedIssuer(kind, config, name));
   }
   const bySession = options.redirectBySession ?? false;
   if (typeof bySession !== 'boolean' && typeof bySession !== 'function') {
@@ -205,8 +269,9 @@ export function createServerFlow(
   );
   /** generic and hcss go through oauth4webapi (oauth.ts); healthtap is HealthTap's own. */
   const standard = (provider: Pending['provider']) => {
-    const config = provider === 'healthtap' ? undefined : options.providers[provider];
-    return config && provider !== 'healthtap' ? standardConfig(provider, config) : undefined;
+    if (provider === 'healthtap') return undefined;
+    const config = options.providers[provider as GenericName | 'hcss'];
+    return config && standardConfig(provider, { ...config, redirectUris: [options.redirectUri] });
   };
   /** Who is signed in (options.ts userId): undefined for nobody. */
   const userOf = async (request: Request) => userId(await options.session(request));
@@ -219,7 +284,7 @@ export function createServerFlow(
   async function begin(request: Request, provider: Pending['provider']): Promise<Response> {
     const config = options.providers[provider];
     if (!config) throw notConfigured(provider);
-    const preset = AUTHORIZE[provider];
+    const preset = AUTHORIZE[kindOf(provider) as 'generic' | 'hcss' | 'healthtap'];
     const std = standard(provider);
     // a generic provider given by its issuer alone: the authorize endpoint is discovered
     const authorizeUrl =
@@ -379,7 +444,7 @@ export function createServerFlow(
           nonce: pending.nonce,
         };
         const redeemed = await redeemFor(
-          { ...options.providers, [pending.provider]: registered(options, pending.provider) },
+          { [pending.provider]: registered(options, pending.provider) } as ServerProviders,
           body,
           out,
         );
@@ -532,8 +597,8 @@ function errorCode(error: string | null): string {
 }
 
 /** The provider config with the redirect URI this handler registered (its own URL). */
-function registered(options: ServerFlowOptions, provider: ProviderName) {
-  const config = options.providers[provider as 'generic' | 'hcss' | 'healthtap'];
+function registered(options: ServerFlowOptions, provider: CodeProviderName) {
+  const config = options.providers[provider];
   return config && { ...config, redirectUris: [options.redirectUri] };
 }
 

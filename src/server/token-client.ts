@@ -19,11 +19,13 @@ import {
   revokeToken,
   type FailureReason,
 } from './oauth.js';
-import { delayOption } from './options.js';
+import { configError, delayOption, functionOption } from './options.js';
 import { outbound, type Fetch, type Outbound } from './outbound.js';
 import {
   checkProviders,
+  kindOf,
   standardConfig,
+  type GenericName,
   type ProviderName,
   type ServerProviders,
 } from './providers.js';
@@ -86,7 +88,11 @@ export interface TokenClient {
 }
 
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  checkProviders(options.providers);
+  if (typeof options !== 'object' || options === null) {
+    throw configError('createTokenClient needs { providers: { … } }.');
+  }
+  checkProviders(options.providers, 'tokens', 'createTokenClient');
+  functionOption('fetch', options.fetch);
   const out = outbound(options.fetch, delayOption('timeout', options.timeout, 10_000));
   return tokenOperations(options.providers, out);
 }
@@ -94,9 +100,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 /** The token client on an outbound side of its own (the Disconnect handler shares it). */
 export function tokenOperations(providers: ServerProviders, out: Outbound): TokenClient {
   const standard = (provider: ProviderName) => {
-    if (provider !== 'generic' && provider !== 'hcss') return undefined;
-    const config = providers[provider];
-    return config && standardConfig(provider, config);
+    const kind = kindOf(provider);
+    if (kind !== 'generic' && kind !== 'hcss') return undefined;
+    const name = provider as GenericName | 'hcss';
+    const config = providers[name];
+    return config && standardConfig(name, config);
   };
   const refused = (provider: ProviderName, what: string): TokenFailure | undefined => {
     if (!providers[provider]) {

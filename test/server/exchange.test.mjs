@@ -156,7 +156,7 @@ describe('hcss', () => {
         providers: {
           hcss: {
             clientId: 'hcss-c',
-            clientSecret: 'x',
+            clientSecret: 'hcss-s',
             redirectUris: [CB],
             tokenUrl: `${provider.url}/identity/connect/token`,
           },
@@ -187,8 +187,8 @@ describe('healthtap', () => {
       {
         providers: {
           healthtap: {
-            clientId: 'APP_ID',
-            clientSecret: 'APP_SECRET',
+            clientId: 'ht-app-id',
+            clientSecret: 'ht-app-secret',
             redirectUris: [CB],
             tokenUrl: `${provider.url}/oauth/token`,
           },
@@ -201,12 +201,12 @@ describe('healthtap', () => {
         ),
     );
     const [req] = provider.seen;
-    assert.equal(req.headers.authorization, basic('APP_ID', 'APP_SECRET'));
+    assert.equal(req.headers.authorization, basic('ht-app-id', 'ht-app-secret'));
     assert.equal(req.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(req.raw), {
       grant_type: 'authorization_code',
       code: 'the-code',
-      client_id: 'APP_ID',
+      client_id: 'ht-app-id',
       redirect_uri: CB,
     });
   });
@@ -422,7 +422,12 @@ describe('refusals and failures', () => {
       /clientSecret/,
     );
     assert.throws(() => createExchangeHandler({ providers: { hint: {} } }), /apiKey/);
-    const generic = { tokenUrl: 'https://x/t', clientId: 'c', clientSecret: 's', redirectUris: [] };
+    const generic = {
+      tokenUrl: 'https://x/t',
+      clientId: 'c',
+      clientSecret: 's',
+      redirectUris: [CB],
+    };
     // a misspelt method would send the token request with no client authentication at all
     assert.throws(
       () =>

@@ -148,7 +148,7 @@ describe('server flow: the authorization response’s iss (RFC 9207)', () => {
     const healthtap = flowHandler({
       healthtap: {
         clientId: 'app',
-        clientSecret: 'secret',
+        clientSecret: 'ht-secret',
         tokenUrl: `${provider.url}/token`,
         redirectUris: [],
       },
