@@ -96,11 +96,11 @@ const inlineCallback: UserConfig = {
  *   messages and the exchange answer, the popup runner itself, which the server runner extends).
  * The answer taker (url-answer.ts, storage.ts), the redirect, landing and server runners and
  * connection health stay chunks of their own: a popup flow never fetches them. Modules the callback
- * page or the server entry import as well are left where the bundler puts them (a group would
- * make those entries import it).
+ * page or the server entry import as well (protocol, providers/types, …) are left where the
+ * bundler puts them (a group would make those entries import it).
  */
 const KERNEL =
-  /\/src\/(core\/(abort|errors|config|url-safety|providers\/\w+)|flow\/(api|modes\/index|window\/(closer|popup-window)))\.ts$/;
+  /\/src\/(core\/(abort|errors|config|url-safety|providers\/(bwell|generic|hcss|healthtap|hint|index))|flow\/(api|modes\/index|window\/(closer|popup-window)))\.ts$/;
 const ENGINE =
   /\/src\/(core\/(backend|completion|deadline|exchange|issuer|ownership|request|schemas\/(messages|limits))|flow\/(engine|ready|modes\/popup|window\/(channel|listen|presence|url-poller)))\.ts$/;
 

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing } from 'lit';
 import type { ResolveUrl } from './core/config.js';
 import type { ConnectError } from './core/errors.js';
-import { providers, type Mode, type ProviderId } from './core/providers/index.js';
+import { presetOf, providers, type Mode, type ProviderId } from './core/providers/index.js';
 import type { ConnectResult } from './connect.js';
 import {
   ConnectedEvent,
@@ -303,7 +303,7 @@ export class OAuthConnect extends LitElement {
     const words = this.words();
     const name =
       this.providerName?.trim() ||
-      (this.provider === 'generic' ? undefined : providers[this.provider]?.label) ||
+      (presetOf(this.provider) === 'generic' ? undefined : label(this.provider)) ||
       words.yourAccount;
     const named = { provider: name };
     const error = view.failure && failureText(words, view.failure);
@@ -365,6 +365,12 @@ export class OAuthConnect extends LitElement {
       </div>
     `;
   }
+}
+
+/** A preset's name for people (none for an unknown provider: its failure says so). */
+function label(provider: ProviderId): string | undefined {
+  const preset = presetOf(provider);
+  return preset && providers[preset].label;
 }
 
 /** What the polite live region says. */

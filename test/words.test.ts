@@ -6,7 +6,7 @@ import '../src/index.js';
 import type { OAuthConnect } from '../src/index.js';
 import { en } from '../src/words/en.js';
 import { es } from '../src/words/es.js';
-import { until } from './support/helpers.js';
+import { openFrameApp, uid, until } from './support/helpers.js';
 
 const button = (el: OAuthConnect) =>
   el.shadowRoot!.querySelector<HTMLSlotElement>('[part="button"] slot')!.textContent!.trim();
@@ -98,6 +98,52 @@ describe('when the language is Spanish', () => {
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(holes(es[key]), key).to.deep.equal(holes(en[key]));
       expect(es[key], key).not.to.equal(en[key]);
+    }
+  });
+});
+
+describe('when the element sits in a shadow root', () => {
+  it('a lang set on it, or on an ancestor inside that shadow tree, re-renders it', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const root = host.attachShadow({ mode: 'open' });
+    root.innerHTML = '<section lang="en"><oauth-connect provider="hcss"></oauth-connect></section>';
+    const el = root.querySelector<OAuthConnect>('oauth-connect')!;
+    await el.updateComplete;
+    expect(button(el)).to.equal('Connect HCSS');
+    root.querySelector('section')!.setAttribute('lang', 'es');
+    await until(() => button(el) === 'Conectar HCSS', 3000, 'Spanish from the shadow ancestor');
+    el.setAttribute('lang', 'en');
+    await until(() => button(el) === 'Connect HCSS', 3000, 'English from its own lang');
+  });
+});
+
+describe('when the Spanish words cannot load', () => {
+  it('English, one warning, and no render loop', async () => {
+    const frame = openFrameApp(`/test/fixtures/split-app.html?chunk=${uid()}&words=fail`);
+    try {
+      await frame.loaded();
+      const win = frame.frame.contentWindow as Window & typeof globalThis;
+      const warned: unknown[] = [];
+      win.console.warn = (...args: unknown[]) => warned.push(args[0]);
+      const el = win.document.createElement('oauth-connect') as OAuthConnect;
+      el.lang = 'es';
+      let updates = 0;
+      const update = el['update'].bind(el);
+      (el as unknown as { update(c: Map<PropertyKey, unknown>): void }).update = (changed) => {
+        updates++;
+        update(changed);
+      };
+      win.document.body.append(el);
+      await until(() => warned.length > 0, 5000, 'the warning');
+      // a render loop would have run many updates by the time two more tasks have passed
+      await new Promise((resolve) => setTimeout(resolve));
+      await new Promise((resolve) => setTimeout(resolve));
+      await el.updateComplete;
+      expect(String(warned[0])).to.contain('"es" words did not load');
+      expect(button(el)).to.equal('Connect your account');
+      expect(updates).to.be.below(4);
+    } finally {
+      frame.dispose();
     }
   });
 });

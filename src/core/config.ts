@@ -1,6 +1,6 @@
 import { ConnectError, type FailureStatus } from './errors.js';
 import type { FetchLike } from './exchange.js';
-import { MODES, PROVIDER_IDS, type Mode, type ProviderId } from './providers/types.js';
+import { MODES, PROVIDER_IDS, presetOf, type Mode, type ProviderId } from './providers/types.js';
 import { providers } from './providers/index.js';
 import type { ProviderPreset } from './providers/types.js';
 import { parseSafeUrl } from './url-safety.js';
@@ -225,7 +225,8 @@ export interface ResolvedConfig {
 
 /** The mode a flow runs in: the option, else the provider preset's (`landing` for Hint). */
 export function modeOf(options: Pick<ConnectOptions, 'mode' | 'provider'>): Mode | undefined {
-  return options.mode ?? providers[options.provider ?? 'generic']?.defaultMode;
+  const preset = presetOf(options.provider ?? 'generic');
+  return options.mode ?? (preset && providers[preset].defaultMode);
 }
 
 /** The longest delay a browser timer honours (a longer one fires at once). */
@@ -307,8 +308,14 @@ export function resolveConfig(
   pageUrl: string,
   { resume = false }: { resume?: boolean } = {},
 ): ResolvedConfig {
-  const provider = oneOf('provider', options.provider ?? 'generic', PROVIDER_IDS);
-  const preset = providers[provider];
+  const provider = options.provider ?? 'generic';
+  const presetId = presetOf(provider);
+  if (!presetId) {
+    invalid(
+      `provider must be one of: ${PROVIDER_IDS.join(', ')}, or generic:<name> (a-z, 0-9, -, _).`,
+    );
+  }
+  const preset = providers[presetId];
   const mode = oneOf('mode', modeOf(options) ?? preset.defaultMode, MODES);
   const pkceOption = oneOf('pkce', options.pkce ?? preset.pkce, ['s256', 'off']);
   const credentials = oneOf('exchange-credentials', options.exchangeCredentials ?? 'same-origin', [

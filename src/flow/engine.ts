@@ -121,7 +121,7 @@ function flowRun(
     () => {
       const why = `No answer within ${config.timeout} ms.`;
       controller.abort(
-        new ConnectError('timeout', advice ? `${why} Likely cause: ${advice}` : why),
+        new ConnectError('timeout', advice ? `${why} Possible cause: ${advice}` : why),
       );
     },
     signal,

@@ -2,6 +2,7 @@
  * Each provider's token exchange, as its documentation shows it (`../shared/providers/`), as data
  * plus one function: what to send where, how the client authenticates, what comes back.
  */
+import { NAMED_GENERIC, presetOf } from '../core/providers/types.js';
 import { z } from 'zod';
 import { HttpError } from './errors.js';
 import { issuerRefusalOf, redeemCode, type StandardConfig } from './oauth.js';
@@ -157,7 +158,7 @@ export function registeredRedirect(body: CodeBody, allowed: readonly string[]): 
  * its own {@link GenericProvider} configuration; the browser names it in the `provider` field of
  * its requests (the element's `provider="generic:acme"`).
  */
-export const NAMED_GENERIC = /^generic:[a-z0-9][a-z0-9_-]{0,63}$/;
+export { NAMED_GENERIC }; // (one rule, the browser's too: core/providers/types.ts)
 
 /** `generic`, or a named one ({@link NAMED_GENERIC}). */
 export type GenericName = 'generic' | `generic:${string}`;
@@ -178,12 +179,9 @@ export type ProviderName = keyof ServerProviders;
 /** Which preset a configured name follows: a named generic is a `generic`. */
 export type ProviderKind = 'generic' | 'hcss' | 'healthtap' | 'hint' | 'bwell';
 
-const KINDS: readonly string[] = ['generic', 'hcss', 'healthtap', 'hint', 'bwell'];
-
 /** The preset of a provider name, or undefined for a name that is none. */
 export function kindOf(name: string): ProviderKind | undefined {
-  if (KINDS.includes(name)) return name as ProviderKind;
-  return NAMED_GENERIC.test(name) ? 'generic' : undefined;
+  return presetOf(name);
 }
 
 /** A provider name as the browser may send it (`generic:acme` included), for the body schemas. */

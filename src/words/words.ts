@@ -16,6 +16,8 @@ const TABLES: Readonly<Record<string, () => Promise<Words>>> = {
 };
 const loaded = new Map<string, Words>();
 const loading = new Map<string, Promise<unknown>>();
+/** Languages whose chunk did not load: English for the page's lifetime (no render loop). */
+const failed = new Set<string>();
 
 /** The language `el` is in (a BCP 47 tag as written, or ''). */
 export function langOf(el: Element): string {
@@ -38,7 +40,7 @@ export function wordsFor(
   const code = lang.trim().toLowerCase().split('-')[0] ?? '';
   let base: Words = en;
   const load = Object.hasOwn(TABLES, code) ? TABLES[code] : undefined;
-  if (load) {
+  if (load && !failed.has(code)) {
     const table = loaded.get(code);
     if (table) base = table;
     else {
@@ -46,11 +48,17 @@ export function wordsFor(
       if (!pending) {
         pending = load().then(
           (words) => void loaded.set(code, words),
-          () => void loading.delete(code), // (asked again at the next render)
+          (error: unknown) => {
+            failed.add(code); // (a chunk gone after a deploy: a reload brings it back)
+            console.warn(
+              `oauth-connect: the "${code}" words did not load; English instead.`,
+              error,
+            );
+          },
         );
         loading.set(code, pending);
       }
-      void pending.then(onLoad);
+      void pending.then(() => loaded.has(code) && onLoad());
     }
   }
   if (!messages) return base;
@@ -89,30 +97,36 @@ export function failureText(words: Words, error: ConnectError): string {
   return detail ? `${sentence} ${detail}` : sentence;
 }
 
-/** The connected elements, re-rendered when a `lang` changes anywhere in the document. */
-const followers = new Set<{ requestUpdate(): void }>();
+/** The connected elements, re-rendered when a `lang` changes anywhere above them. */
+const followers = new Set<Element & { requestUpdate(): void }>();
 let observer: MutationObserver | undefined;
+/** The trees observed: the document, and every shadow root an element sits in (or above it). */
+const observed = new Set<Node>();
 
 /**
- * Re-renders `host` whenever a `lang` attribute is set, changed or removed in the document (its
- * own, an ancestor's, the root's: one observer for every element). Returns the unfollow.
+ * Re-renders `host` whenever a `lang` attribute is set, changed or removed on it or above it: in
+ * the document, and in each shadow tree it sits in (a document observer does not see into those).
+ * One observer for every element. Returns the unfollow.
  */
-export function followLang(host: { requestUpdate(): void }): () => void {
+export function followLang(host: Element & { requestUpdate(): void }): () => void {
   if (typeof MutationObserver === 'undefined') return () => undefined; // (no DOM: nothing changes)
   followers.add(host);
-  if (!observer) {
-    observer = new MutationObserver(() => followers.forEach((h) => h.requestUpdate()));
-    observer.observe(document.documentElement, {
-      subtree: true,
-      attributes: true,
-      attributeFilter: ['lang'],
-    });
+  observer ??= new MutationObserver(() => followers.forEach((h) => h.requestUpdate()));
+  const watch = (tree: Node) => {
+    if (observed.has(tree)) return;
+    observed.add(tree);
+    observer!.observe(tree, { subtree: true, attributes: true, attributeFilter: ['lang'] });
+  };
+  watch(host.ownerDocument.documentElement);
+  for (let root = host.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
+    watch(root);
   }
   return () => {
     followers.delete(host);
     if (!followers.size) {
       observer?.disconnect();
       observer = undefined;
+      observed.clear();
     }
   };
 }

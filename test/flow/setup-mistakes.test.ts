@@ -85,12 +85,14 @@ describe('when the redirect-uri is on another origin than the page', () => {
     });
     expect(warned).to.have.length(1);
     expect(warned[0]).to.contain(`redirect-uri is on ${stranger}, this page on ${location.origin}`);
-    expect(warned[0]).to.contain(`completeCallback({ targetOrigin: '${location.origin}' })`);
+    expect(warned[0]).to.contain(
+      `unless its callback page calls completeCallback({ targetOrigin: '${location.origin}' })`,
+    );
     expect(result?.ok).to.equal(false);
     if (result && !result.ok) {
       expect(result.error.status).to.equal('timeout');
       expect(result.error.message).to.match(
-        /^No answer within 1500 ms\. Likely cause: redirect-uri is on /,
+        /^No answer within 1500 ms\. Possible cause: redirect-uri is on /,
       );
       expect(result.error.message).to.contain(`targetOrigin: '${location.origin}'`);
     }

@@ -1,6 +1,21 @@
-/** Provider ids understood by the `provider` attribute. */
+/** The presets' ids: what the `provider` attribute names. */
 export const PROVIDER_IDS = ['bwell', 'hcss', 'healthtap', 'hint', 'generic'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+export type PresetId = (typeof PROVIDER_IDS)[number];
+
+/**
+ * A `generic` provider with a name of its own (`generic:acme`), so that one page and one server
+ * half can hold several: the `generic` preset, its own client, sent by this name everywhere.
+ */
+export const NAMED_GENERIC = /^generic:[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** A provider: a preset's id, or a named generic one. */
+export type ProviderId = PresetId | `generic:${string}`;
+
+/** The preset `id` runs on (a named generic one: `generic`); undefined for no provider at all. */
+export function presetOf(id: string): PresetId | undefined {
+  if ((PROVIDER_IDS as readonly string[]).includes(id)) return id as PresetId;
+  return NAMED_GENERIC.test(id) ? 'generic' : undefined;
+}
 
 /** How a flow runs; see the README for when to pick which. */
 export const MODES = ['popup', 'polling', 'redirect', 'landing', 'server'] as const;

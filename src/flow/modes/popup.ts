@@ -51,8 +51,9 @@ function crossOriginCallback(config: ResolvedConfig, win: Window): string | unde
   const page = win.location.origin;
   if (callback === page) return undefined;
   return (
-    `redirect-uri is on ${callback}, this page on ${page}: the callback page must call ` +
-    `completeCallback({ targetOrigin: '${page}' }) to answer here (or serve both from one origin).`
+    `redirect-uri is on ${callback}, this page on ${page}: unless its callback page calls ` +
+    `completeCallback({ targetOrigin: '${page}' }), no answer reaches this page (or serve both ` +
+    'from one origin).'
   );
 }
 
