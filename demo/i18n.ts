@@ -122,7 +122,7 @@ const ES: Messages = {
     },
     server: {
       label: 'Servidor',
-      note: 'createServerFlow: el proveedor redirige a tu servidor, que canjea el código, y el elemento consulta el resultado con long polling. Ningún código llega a esta página.',
+      note: 'createServerFlow: el proveedor redirige a su servidor, que canjea el código, y el elemento consulta el resultado con long polling. Ningún código llega a esta página.',
     },
   },
   bwellNotes: {
@@ -141,19 +141,19 @@ const ES: Messages = {
   since: (at) => `desde ${at.getHours() % 12 === 1 ? 'la' : 'las'} ${clock(at)}`,
   facts: { integration: 'integración', connection: 'conexión' },
   who: {
-    in: 'navegador → tu backend',
-    out: 'tu backend → proveedor',
-    back: 'proveedor → tu backend',
-    store: 'tu backend guardó',
-    answer: 'tu backend → navegador',
+    in: 'navegador → su backend',
+    out: 'su backend → proveedor',
+    back: 'proveedor → su backend',
+    store: 'su backend guardó',
+    answer: 'su backend → navegador',
     error: 'error',
   },
   signinWhy: {
     '/hint-activate.html':
-      'Inicia sesión para terminar de activar Hint: tu activación te espera en esta pestaña.',
-    '/hcss-connect.html': 'Inicia sesión para terminar de conectar HCSS desde el HCSS Marketplace.',
+      'Inicie sesión para terminar de activar Hint: su activación sigue pendiente en esta pestaña.',
+    '/hcss-connect.html': 'Inicie sesión para terminar de conectar HCSS desde el HCSS Marketplace.',
   },
-  signinDefault: 'Inicia sesión para continuar.',
+  signinDefault: 'Inicie sesión para continuar.',
   signinWrong: 'El correo o la contraseña no son correctos.',
   signinFailed: 'No se pudo iniciar sesión.',
   language: 'Idioma',
@@ -221,25 +221,25 @@ const PAGE_ES: Record<string, string> = {
   'index.crumb': 'Ajustes › Integraciones',
   'index.h1': 'Integraciones',
   'index.intro':
-    'Conecta los servicios que usa tu equipo. Cada botón es un <code>&lt;oauth-connect&gt;</code>; cada proveedor es un mock local con su propio origen, que inicia <code>npm start</code>; tu backend es <code>oauth-connect/server</code>. Ningún código, token ni secreto llega nunca a esta página.',
-  'hcss.sub': 'Hojas de horas de HeavyJob para tu empresa',
+    'Conecte los servicios que usa su equipo. Cada botón es un <code>&lt;oauth-connect&gt;</code>; cada proveedor es un mock local con origen propio, que inicia <code>npm start</code>; su backend es <code>oauth-connect/server</code>. Ningún código, token ni secreto llega nunca a esta página.',
+  'hcss.sub': 'Hojas de horas de HeavyJob para su empresa',
   'hcss.how':
-    'Código de autorización + PKCE + state. Tu backend guarda el claim <code>CompanyId</code> del token. HCSS sirve sus páginas de inicio de sesión y de consentimiento con <code>Cross-Origin-Opener-Policy</code>: esta página ve la ventana emergente como cerrada, el elemento ofrece volver a abrirla o cancelar, y el flujo termina de todos modos.',
+    'Código de autorización + PKCE + state. Su backend guarda el claim <code>CompanyId</code> del token. HCSS sirve sus páginas de inicio de sesión y de consentimiento con <code>Cross-Origin-Opener-Policy</code>: esta página ve la ventana emergente como cerrada, el elemento ofrece volver a abrirla o cancelar, y el flujo termina de todos modos.',
   'hcss.arrive': 'Llegar desde el HCSS Marketplace',
   'hcss.arrive.tip':
-    'Conecta Kestrel allí: HCSS te envía a <code>/hcss-connect.html</code>, que comprueba que hayas iniciado sesión y luego inicia el flujo PKCE por sí sola (<code>autostart</code>), una sola vez. Cierra sesión antes si quieres ver el paso de inicio de sesión.',
-  'healthtap.sub': 'Los perfiles de salud de tus miembros',
+    'Conecte Kestrel allí: HCSS redirige a <code>/hcss-connect.html</code>, que comprueba que usted haya iniciado sesión y luego inicia el flujo PKCE por sí sola (<code>autostart</code>), una sola vez. Cierre sesión antes si quiere ver el paso de inicio de sesión.',
+  'healthtap.sub': 'Los perfiles de salud de sus miembros',
   'healthtap.how':
-    '«Tap-in»: código de autorización; tu backend lo canjea con autenticación básica (<code>APP_ID:APP_SECRET</code>) y un cuerpo JSON. Si el usuario hace clic en <em>Deny</em>, vuelve <code>error=access_denied</code> y el elemento falla con <code>cancelled</code>.',
+    '«Tap-in»: código de autorización; su backend lo canjea con autenticación básica (<code>APP_ID:APP_SECRET</code>) y un cuerpo JSON. Si el usuario hace clic en <em>Deny</em>, vuelve <code>error=access_denied</code> y el elemento falla con <code>cancelled</code>.',
   'healthtap.button': 'Conectar con HealthTap',
-  'bwell.sub': 'Historias clínicas de los sistemas de salud de tus miembros',
+  'bwell.sub': 'Historias clínicas de los sistemas de salud de sus miembros',
   'bwell.how':
-    'Tu backend le pide la URL a <code>getOauthUrl</code>, en la API GraphQL de b.well. En el modo ventana, la página de finalización que aloja b.well envía <code>status-success</code> a este origen; en los modos sondeo y redirección, una URL de redirección personalizada trae de vuelta <code>?status_code=</code>.',
-  'hint.sub': 'Los consultorios te activan desde Hint',
+    'Su backend le pide la URL a <code>getOauthUrl</code>, en la API GraphQL de b.well. En el modo ventana, la página de finalización que aloja b.well envía <code>status-success</code> a este origen; en los modos sondeo y redirección, una URL de redirección personalizada trae de vuelta <code>?status_code=</code>.',
+  'hint.sub': 'Los consultorios activan Kestrel desde Hint',
   'hint.how':
-    'El administrador de un consultorio hace clic en <em>Integrate</em> en tu ficha de Hint; Hint lo envía a tu página de activación con <code>?code=</code>, donde el elemento (<code>mode="landing"</code>) se lo pasa a tu backend, que llama a <code>POST /api/oauth/tokens</code> con tu clave de partner.',
+    'El administrador de un consultorio hace clic en <em>Integrate</em> en la ficha de su app en Hint; Hint lo envía a su página de activación con <code>?code=</code>, donde el elemento (<code>mode="landing"</code>) se lo pasa a su backend, que llama a <code>POST /api/oauth/tokens</code> con su clave de partner.',
   'hint.idle':
-    'Sin conectar. La conexión la inicia el administrador de un consultorio desde Hint, con el botón <em>Integrate</em> de tu ficha.',
+    'Sin conectar. La conexión la inicia el administrador de un consultorio desde Hint, con el botón <em>Integrate</em> de la ficha de su app.',
   'hint.admin': 'Abrir Hint como administrador del consultorio',
   'hint.signedOut': 'Cerrar sesión y abrir Hint',
   'hint.tip':
@@ -248,38 +248,38 @@ const PAGE_ES: Record<string, string> = {
   'log.title': 'Eventos',
   'log.hint':
     '<code>connected</code>, <code>failed</code> y <code>disconnected</code>, tal como se disparan',
-  'log.empty': 'Nada todavía: conecta un proveedor.',
+  'log.empty': 'Nada todavía: conecte un proveedor.',
   clear: 'Borrar',
   refresh: 'Actualizar',
-  'received.title': 'Lo que recibió tu backend',
+  'received.title': 'Lo que recibió su backend',
   'received.empty':
-    'Aquí aparece cada petición a <code>/api/oauth</code>, con lo que tu backend envió al proveedor y lo que guardó. Los códigos, tokens y secretos se muestran censurados.',
+    'Aquí aparece cada petición a <code>/api/oauth</code>, con lo que su backend envió al proveedor y lo que guardó. Los códigos, tokens y secretos se muestran censurados.',
   back: '← Volver a Integraciones',
   // hcss-connect.html
   'arrival.title': 'Conectar HCSS · Kestrel — demo de oauth-connect',
   'arrival.crumb': 'Conectar una integración',
-  'arrival.h1': 'Termina de conectar HCSS',
-  'arrival.sub': 'La URL de redirección de tu app en el HCSS Marketplace: esta página',
+  'arrival.h1': 'Termine de conectar HCSS',
+  'arrival.sub': 'La URL de redirección de su app en el HCSS Marketplace: esta página',
   'arrival.how':
-    'Conectaste Kestrel en el HCSS Marketplace. HCSS pide a sus partners que comprueben que hayas iniciado sesión y que luego verifiquen la conexión con un flujo de código de autorización + PKCE. Esta página comprueba tu sesión de Kestrel (y, si hace falta, antes te lleva a iniciar sesión); después, el elemento (<code>mode="redirect" autostart</code>) inicia el flujo por sí solo, una sola vez: volver aquí, con respuesta, sin ella o tras un fallo, no lo inicia de nuevo.',
+    'Usted conectó Kestrel en el HCSS Marketplace. HCSS pide a sus partners que comprueben que haya iniciado sesión y que luego verifiquen la conexión con un flujo de código de autorización + PKCE. Esta página comprueba su sesión de Kestrel (y, si hace falta, antes le pide que inicie sesión); después, el elemento (<code>mode="redirect" autostart</code>) inicia el flujo por sí solo, una sola vez: volver aquí, con respuesta, sin ella o tras un fallo, no lo inicia de nuevo.',
   'arrival.button': 'Verificar con HCSS',
   // hint-activate.html
   'activate.title': 'Activar Hint · Kestrel — demo de oauth-connect',
   'activate.crumb': 'Activar una integración',
-  'activate.h1': 'Activa Hint InstantOn',
-  'activate.sub': 'Tu URL de redirección de Hint: esta página',
+  'activate.h1': 'Active Hint InstantOn',
+  'activate.sub': 'Su URL de redirección de Hint: esta página',
   'activate.intro':
-    'Hint te trajo aquí con un código de autorización. Si ya iniciaste sesión en Kestrel, el código va directo a tu backend, que lo canjea con tu clave de partner y guarda las credenciales del consultorio. Si no, tu backend responde 401: el código espera en esta pestaña (10 minutos como máximo) mientras inicias sesión, y se envía en cuanto vuelves aquí.',
-  'activate.signin': 'Inicia sesión en Kestrel para terminar de activar Hint',
+    'Llegó aquí desde Hint con un código de autorización. Si ya inició sesión en Kestrel, el código va directo a su backend, que lo canjea con su clave de partner y guarda las credenciales del consultorio. Si no, su backend responde 401: el código espera en esta pestaña (10 minutos como máximo) mientras usted inicia sesión, y se envía en cuanto vuelva aquí.',
+  'activate.signin': 'Inicie sesión en Kestrel para terminar de activar Hint',
   'activate.signinTip':
-    'Tu backend respondió <code>401</code>: no has iniciado sesión en Kestrel. El elemento disparó <code>signin-required</code> y guarda el código en esta pestaña; cuando inicies sesión, esta página se vuelve a cargar y lo envía, una sola vez.',
+    'Su backend respondió <code>401</code>: no ha iniciado sesión en Kestrel. El elemento disparó <code>signin-required</code> y guarda el código en esta pestaña; cuando inicie sesión, esta página se vuelve a cargar y lo envía, una sola vez.',
   'activate.noCode':
     'Aquí no hay ningún código: esta es la página a la que Hint envía al administrador de un consultorio.',
-  'activate.noCodeLink': 'Empieza desde la página de integraciones de Hint',
+  'activate.noCodeLink': 'Empiece desde la página de integraciones de Hint',
   // signin.html
   'signin.title': 'Iniciar sesión · Kestrel — demo de oauth-connect',
   'signin.crumb': 'Iniciar sesión',
-  'signin.h1': 'Inicia sesión en Kestrel',
+  'signin.h1': 'Inicie sesión en Kestrel',
   'signin.email': 'Correo electrónico',
   'signin.password': 'Contraseña',
   'signin.submit': 'Iniciar sesión',
