@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { errorResponse, HttpError, json, readJsonPost } from './errors.js';
 import { configError, delayOption, functionOption, userId } from './options.js';
-import { outbound, type Fetch } from './outbound.js';
+import { outbound, withDeadline, type Fetch } from './outbound.js';
 import {
   checkProviders,
   providerNameSchema,
@@ -53,8 +53,9 @@ export interface DisconnectHandlerOptions {
   /** Forgets them. Called whatever the provider answered. */
   readonly deleteCredentials: (args: CredentialsArgs) => Promise<void> | void;
   /**
-   * ms before a revocation call is abandoned; default 4000: below the element's own
-   * `status-timeout` (5000), so the element hears the answer. A number ≥ 1.
+   * ms within which the provider's side is done: one deadline for all of a disconnect's calls
+   * (discovery, then both revocations), counted from the request's arrival; default 4000: below
+   * the element's own `status-timeout` (5000), so the element hears the answer. A number ≥ 1.
    */
   readonly timeout?: number;
   readonly fetch?: Fetch;
@@ -84,9 +85,11 @@ export function createDisconnectHandler(
   functionOption('fetch', options.fetch);
   functionOption('onError', options.onError);
   const out = outbound(options.fetch, delayOption('timeout', options.timeout, 4000));
-  const tokens = tokenOperations(options.providers, out);
 
   return async (request) => {
+    // one deadline for the whole disconnect, not a timeout per call: discovery and revocation
+    // each taking most of it would answer after the element stopped listening
+    const tokens = tokenOperations(options.providers, withDeadline(out));
     try {
       const parsed = body.safeParse(await readJsonPost(request, 4096));
       if (!parsed.success) throw new HttpError(400, 'invalid_request', 'Send { provider }.');
@@ -114,24 +117,27 @@ export function createDisconnectHandler(
         [kept?.access_token, 'access_token'],
       ].filter((pair): pair is [string, 'refresh_token' | 'access_token'] => !!pair[0]);
       if (held.length && message === undefined) {
-        const { revoke } = await tokens.supports(provider);
-        if (!revoke) {
+        // straight to revoke (not supports(), which reads a provider it could not ask as one
+        // without revocation): `unsupported` is the token client's own finding that the provider
+        // has none, and a discovery that failed is a failure, with its cause
+        const results = await Promise.all(
+          held.map(([token, hint]) => tokens.revoke(provider, token, hint)),
+        );
+        const failures = results.filter((r): r is TokenFailure => !r.ok);
+        // RFC 7009 §2.2.1: a server may revoke only refresh tokens; the grant ends with it
+        const onlyUnsupported =
+          failures.length < results.length &&
+          failures.every((f) => f.error === 'unsupported_token_type');
+        if (
+          failures.length === results.length &&
+          failures.every((f) => f.reason === 'unsupported')
+        ) {
           revocation = 'unsupported';
+        } else if (failures.length === 0 || onlyUnsupported) {
+          revocation = 'revoked';
         } else {
-          const results = await Promise.all(
-            held.map(([token, hint]) => tokens.revoke(provider, token, hint)),
-          );
-          const failures = results.filter((r): r is TokenFailure => !r.ok);
-          // RFC 7009 §2.2.1: a server may revoke only refresh tokens; the grant ends with it
-          const onlyUnsupported =
-            failures.length < results.length &&
-            failures.every((f) => f.error === 'unsupported_token_type');
-          if (failures.length === 0 || onlyUnsupported) {
-            revocation = 'revoked';
-          } else {
-            revocation = 'failed';
-            message = failures[0]?.description;
-          }
+          revocation = 'failed';
+          message = failures.find((f) => f.reason !== 'unsupported')?.description;
         }
       }
 

@@ -7,7 +7,9 @@
  * every call, and how a failure becomes an answer (400 / 502 / 504, outbound.ts).
  */
 import * as oauth from 'oauth4webapi';
+import { callSignal } from './deadline.js';
 import { HttpError } from './errors.js';
+import { isSecureUrl } from './options.js';
 import type { Outbound } from './outbound.js';
 import { jwtClaims, tokenResponseSchema, type TokenResponse } from './tokens.js';
 
@@ -85,12 +87,35 @@ async function discover(
   const response = await send(out, label, (options) =>
     oauth.discoveryRequest(url, { ...options, ...insecure(issuer) }),
   );
+  let as: oauth.AuthorizationServer;
   try {
-    return await oauth.processDiscoveryResponse(url, response);
+    as = await oauth.processDiscoveryResponse(url, response);
   } catch (cause) {
     throw failure(label, cause, `${label}'s discovery document`);
   }
+  // downloaded, not given: its endpoints get the rule of the options (https, http only on
+  // loopback) before the code, the verifier or a client secret is sent to one of them
+  for (const key of DISCOVERED_ENDPOINTS) {
+    const endpoint = as[key];
+    if (endpoint !== undefined && !isSecureUrl(endpoint)) {
+      throw new ProviderError(
+        502,
+        'server_error',
+        `${label}'s discovery document names a ${key} that is not https (http only on ` +
+          'localhost, 127.0.0.1 or [::1]): nothing was sent to it.',
+        'invalid_response',
+      );
+    }
+  }
+  return as;
 }
+
+/** The discovered endpoints this server sends to, or sends users to. */
+const DISCOVERED_ENDPOINTS = [
+  'token_endpoint',
+  'revocation_endpoint',
+  'authorization_endpoint',
+] as const;
 
 /** The authorization server, as oauth4webapi needs it: discovered, or made of the options. */
 export async function authorizationServer(
@@ -130,9 +155,14 @@ const SIGNING_ALGS = [
   'Ed25519',
 ];
 
-/** oauth4webapi refuses http URLs unless told: told only where the options give one. */
+/**
+ * oauth4webapi refuses http URLs unless told: told only for an http URL on a loopback host (the
+ * options allow no other, and a discovered endpoint is held to the same rule, discover()).
+ */
 function insecure(url: string | undefined): { [oauth.allowInsecureRequests]?: true } {
-  return url?.startsWith('http:') ? { [oauth.allowInsecureRequests]: true } : {};
+  return url?.startsWith('http:') && isSecureUrl(url)
+    ? { [oauth.allowInsecureRequests]: true }
+    : {};
 }
 
 function client(config: StandardConfig): [oauth.Client, oauth.ClientAuth] {
@@ -163,7 +193,7 @@ async function send(
   label: string,
   request: (options: RequestOptions) => Promise<Response>,
 ): Promise<Response> {
-  const signal = AbortSignal.timeout(out.timeout);
+  const signal = callSignal(out);
   try {
     const response = await request({
       signal,

@@ -32,6 +32,21 @@ export function countOption(name: string, value: unknown, fallback: number): num
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
+ * An absolute URL that may carry a secret: `https:`, or `http:` on a loopback host (localhost,
+ * 127.0.0.1, [::1]) — the rule of the URL options, for URLs that come from elsewhere (a
+ * discovery document's endpoints).
+ */
+export function isSecureUrl(value: unknown): boolean {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.includes(url.hostname));
+}
+
+/**
  * A credential or URL copied from a template rather than the real value. The rule (case
  * insensitive, on the whole value):
  * - empty, or with whitespace at either end (a copied line end);

@@ -4,6 +4,7 @@
  * answers nonsense is 502; one that does not answer in time is 504.
  */
 import { z } from 'zod';
+import { callSignal } from './deadline.js';
 import { HttpError } from './errors.js';
 import { MetadataCache } from './oauth.js';
 
@@ -13,6 +14,12 @@ export interface Outbound {
   readonly fetch: Fetch;
   /** ms before a provider call is abandoned (504). */
   readonly timeout: number;
+  /**
+   * When set (ms since the epoch), one deadline for every call made with this side, whatever
+   * their number (discovery, then revocation): each call gets what is left of it, not a
+   * `timeout` of its own. See {@link withDeadline}.
+   */
+  readonly deadline?: number | undefined;
   /** Discovered authorization server metadata, per issuer (oauth.ts). */
   readonly metadata: MetadataCache;
 }
@@ -24,6 +31,14 @@ export function outbound(fetchFn: Fetch | undefined, timeout: number): Outbound 
     timeout,
     metadata: new MetadataCache(),
   };
+}
+
+/**
+ * The same side (its fetch, its metadata cache) with one deadline, `timeout` from now, for all
+ * the calls of one request (the Disconnect handler: its answer must come within `timeout`).
+ */
+export function withDeadline(out: Outbound): Outbound {
+  return { ...out, deadline: Date.now() + out.timeout };
 }
 
 const providerError = z.object({
@@ -46,7 +61,7 @@ export async function callProvider<T>(
       ...init,
       method: 'POST',
       redirect: 'error',
-      signal: AbortSignal.timeout(out.timeout),
+      signal: callSignal(out),
     });
     text = await response.text();
   } catch (cause) {

@@ -413,23 +413,31 @@ async function redeemStandard(
   out: Outbound,
 ): Promise<Redeemed> {
   const redirectUri = registeredRedirect(body, redirectUris);
-  if (body.iss !== undefined && config.issuer !== undefined) {
-    // mix-up defence where this side knows the issuer (a missing iss is the element's to judge:
-    // the server flow requires it where the metadata says so, server-flow.ts)
-    const iss = new URLSearchParams({ iss: body.iss });
-    const refusal = await issuerRefusalOf(
-      config,
-      { issuer: config.issuer, required: false },
-      out,
-      iss,
+  // the mix-up defence (RFC 9207, RFC 9700 §4.4) before anything is sent: where this side knows
+  // the issuer, a given iss must be it, and a missing one is refused where the provider is known
+  // to send it (`requireIss`, or its discovered metadata's
+  // `authorization_response_iss_parameter_supported`: issuerRefusalOf ORs the two). Else a code
+  // of one provider, posted without iss under another's name, would go to that other's token
+  // endpoint with its client authentication.
+  const iss = new URLSearchParams(body.iss === undefined ? {} : { iss: body.iss });
+  const refusal =
+    config.issuer !== undefined
+      ? await issuerRefusalOf(
+          config,
+          { issuer: config.issuer, required: config.requireIss === true },
+          out,
+          iss,
+        )
+      : config.requireIss === true && body.iss === undefined
+        ? // no issuer to compare with, but told one is always sent: fail closed
+          'The sign-in answer did not say which server sent it.'
+        : undefined;
+  if (refusal) {
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `${refusal} (possible mix-up attack): nothing was redeemed.`,
     );
-    if (refusal) {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        `${refusal} (possible mix-up attack): nothing was redeemed.`,
-      );
-    }
   }
   const { tokens, claims } = await redeemCode(
     config,

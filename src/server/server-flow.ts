@@ -442,6 +442,8 @@ export function createServerFlow(
           codeVerifier: pending.verifier,
           redirectUri: options.redirectUri,
           nonce: pending.nonce,
+          // checked above; passed on, as the element does, for redeemFor's own check
+          ...(query.has('iss') ? { iss: query.get('iss') ?? undefined } : {}),
         };
         const redeemed = await redeemFor(
           { [pending.provider]: registered(options, pending.provider) } as ServerProviders,

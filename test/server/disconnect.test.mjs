@@ -85,6 +85,87 @@ describe('Disconnect against a real OpenID provider', () => {
     assert.equal(await active(op.issuer, tokens.refresh_token), true, 'still live there');
   });
 
+  it('an issuer that cannot be reached (discovery down): failed, naming the cause — never unsupported', async () => {
+    const gone = await listen(() => undefined);
+    const goneUrl = gone.url;
+    await gone.close();
+    const store = partnerStore();
+    store.kept.set('alice/generic', { access_token: 'at', refresh_token: 'rt' });
+    const handler = createDisconnectHandler({
+      providers: { generic: generic({ issuer: goneUrl }) },
+      session,
+      ...store,
+    });
+    const r = await disconnect(handler, 'generic');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.disconnected, true);
+    assert.equal(r.body.revoked, false);
+    assert.equal(r.body.revocation, 'failed', JSON.stringify(r.body));
+    assert.match(r.body.message, /not revoked at the provider.*could not be reached/);
+    assert.equal(store.kept.size, 0, 'the partner’s copy is deleted all the same');
+  });
+
+  it('a discovered provider whose metadata has no revocation endpoint: unsupported, nothing revoked', async () => {
+    const seen = [];
+    const as = await listen((req, res) => {
+      seen.push(req.url);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ issuer: as.url, token_endpoint: `${as.url}/token` }));
+    });
+    try {
+      const store = partnerStore();
+      store.kept.set('alice/generic', { access_token: 'at', refresh_token: 'rt' });
+      const handler = createDisconnectHandler({
+        providers: { generic: generic({ issuer: as.url }) },
+        session,
+        ...store,
+      });
+      const r = await disconnect(handler, 'generic');
+      assert.deepEqual(r.body, { disconnected: true, revoked: false, revocation: 'unsupported' });
+      assert.deepEqual(seen, ['/.well-known/openid-configuration']);
+      assert.equal(store.kept.size, 0);
+    } finally {
+      await as.close();
+    }
+  });
+
+  it('one deadline for the whole disconnect: slow discovery, then a revocation that hangs', async () => {
+    // discovery answers after 1.5 s, the revocation endpoint never does: with timeout 2000 the
+    // answer comes at 2 s, not 1.5 s + 2 s (each call its own timeout)
+    const as = await listen((req, res) => {
+      if (req.url !== '/.well-known/openid-configuration') return; // the revocation: hangs
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            issuer: as.url,
+            token_endpoint: `${as.url}/token`,
+            revocation_endpoint: `${as.url}/revoke`,
+          }),
+        );
+      }, 1500);
+    });
+    try {
+      const store = partnerStore();
+      store.kept.set('alice/generic', { access_token: 'at', refresh_token: 'rt' });
+      const handler = createDisconnectHandler({
+        providers: { generic: generic({ issuer: as.url }) },
+        session,
+        timeout: 2000,
+        ...store,
+      });
+      const started = Date.now();
+      const r = await disconnect(handler, 'generic');
+      const took = Date.now() - started;
+      assert.ok(took < 3000, `answered after ${took} ms (the deadline is 2000)`);
+      assert.equal(r.body.revocation, 'failed');
+      assert.match(r.body.message, /did not answer in time/);
+      assert.equal(store.kept.size, 0);
+    } finally {
+      await as.close();
+    }
+  });
+
   it('a provider that hangs: answered within the timeout, the copy deleted', async () => {
     const hanging = await mockProvider(() => [0]);
     try {

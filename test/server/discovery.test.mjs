@@ -4,7 +4,7 @@
 // provider being down at discovery answers like any provider that is down (502 / 504).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createExchangeHandler } from '../../dist/server.js';
+import { createExchangeHandler, createTokenClient } from '../../dist/server.js';
 import { CLIENTS, startOidcProvider } from './oidc-provider.mjs';
 import { listen, mockProvider } from './support.mjs';
 
@@ -41,12 +41,12 @@ async function metadataServer() {
   return Object.assign(state, server);
 }
 
-const exchange = async (handler) => {
+const exchange = async (handler, extra = {}) => {
   const response = await handler(
     new Request('https://app.example/api/oauth', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: JSON.stringify({ ...body, ...extra }),
     }),
   );
   return { status: response.status, body: await response.json() };
@@ -75,9 +75,10 @@ describe('discovery from the issuer', () => {
         return fetch(url, init);
       },
     });
-    // three redemptions (each code unknown to the provider: refused, 400 invalid_grant)
+    // three redemptions (each code unknown to the provider: refused, 400 invalid_grant), each
+    // with the iss the element forwards (the metadata says this provider always sends one)
     for (let i = 0; i < 3; i++) {
-      const r = await exchange(handler);
+      const r = await exchange(handler, { iss: op.issuer });
       assert.equal(r.status, 400, JSON.stringify(r.body));
       assert.equal(r.body.error, 'invalid_grant');
     }
@@ -132,6 +133,50 @@ describe('discovery from the issuer', () => {
     } finally {
       await as.close();
     }
+  });
+
+  it('a discovered endpoint that is not https (off loopback) is refused: 502, nothing sent in cleartext', async () => {
+    const issuer = 'https://op.example';
+    const sent = [];
+    const fetchFn = async (url, init) => {
+      sent.push({ url, method: init.method ?? 'GET', body: init.body });
+      if (url === `${issuer}/.well-known/openid-configuration`) {
+        return new Response(
+          JSON.stringify({
+            issuer,
+            authorization_endpoint: `${issuer}/authorize`,
+            token_endpoint: 'http://tokens.op.example/token',
+            revocation_endpoint: 'http://tokens.op.example/revoke',
+          }),
+          { headers: { 'content-type': 'application/json' } },
+        );
+      }
+      return new Response(JSON.stringify({ access_token: 'at', token_type: 'Bearer' }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const generic = { issuer, clientId: 'c', clientSecret: 'the-secret', redirectUris: [CB] };
+    const handler = createExchangeHandler({ providers: { generic }, fetch: fetchFn });
+    const r = await exchange(handler);
+    assert.equal(r.status, 502, JSON.stringify(r.body));
+    assert.match(r.body.error_description, /token_endpoint.*https/);
+    assert.deepEqual(
+      sent.map((s) => s.url),
+      [`${issuer}/.well-known/openid-configuration`],
+      'no code, verifier or client secret sent',
+    );
+    // the revocation endpoint, likewise (the token client, the Disconnect handler)
+    sent.length = 0;
+    const client = createTokenClient({ providers: { generic }, fetch: fetchFn });
+    const revoked = await client.revoke('generic', 'rt', 'refresh_token');
+    assert.equal(revoked.ok, false);
+    assert.match(revoked.description, /https/);
+    const refreshed = await client.refresh('generic', 'rt');
+    assert.equal(refreshed.ok, false);
+    assert.ok(
+      sent.every((s) => s.url.startsWith(`${issuer}/`)),
+      JSON.stringify(sent),
+    );
   });
 
   it('generic needs tokenUrl or issuer, checked when the handler is made', () => {

@@ -50,6 +50,8 @@ async function codeFrom(issuer, client = CLIENTS.basic, options = {}) {
     state,
     codeVerifier: verifier,
     redirectUri: REDIRECT,
+    // the element forwards the iss the answer named (oidc-provider sends one, RFC 9207)
+    iss: back.searchParams.get('iss'),
   };
 }
 
@@ -141,7 +143,10 @@ describe('a real OpenID provider: the id_token is checked', () => {
       tokenUrl: meta.token_endpoint,
       authorizeUrl: meta.authorization_endpoint,
     });
-    const r = await exchange(config, await codeFrom(other.issuer));
+    // without the iss (which would be refused before anything is sent): the id_token's own check
+    const { iss, ...body } = await codeFrom(other.issuer);
+    assert.equal(iss, other.issuer);
+    const r = await exchange(config, body);
     assert.equal(r.status, 502, JSON.stringify(r.body));
     assert.equal(r.body.error, 'invalid_id_token');
     assert.match(r.body.error_description, /iss/);
@@ -192,5 +197,83 @@ describe('a real OpenID provider: the iss the element forwards (RFC 9207)', () =
     // the code was never sent to the provider: it still redeems, with the right iss
     const again = await exchange(generic(op.issuer), body);
     assert.equal(again.status, 200, JSON.stringify(again.body));
+  });
+});
+
+describe('a real OpenID provider: a missing iss where the provider is known to send one', () => {
+  /** The exchange handler with these providers; what it sent where, and what it stored. */
+  function handlerOf(providers) {
+    const sent = [];
+    const stored = [];
+    const handler = createExchangeHandler({
+      providers,
+      fetch: (url, init) => {
+        sent.push({ url, body: String(init.body ?? '') });
+        return fetch(url, init);
+      },
+      storeCredentials: (args) => void stored.push(args),
+    });
+    const post = async (body) => {
+      const response = await handler(
+        new Request('https://app.example/api/oauth', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      );
+      return { status: response.status, body: await response.json() };
+    };
+    return { post, sent, stored };
+  }
+  const tokenCalls = (sent) => sent.filter((s) => !s.url.includes('/.well-known/'));
+
+  it('discovered metadata says it sends iss: an answer without one is 400, and nothing is sent', async () => {
+    const { post, sent, stored } = handlerOf({ generic: generic(op.issuer) });
+    const { iss, ...body } = await codeFrom(op.issuer);
+    assert.equal(iss, op.issuer);
+    const r = await post(body);
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error, 'invalid_request');
+    assert.match(r.body.error_description, /did not say which server.*mix-up/);
+    assert.deepEqual(tokenCalls(sent), [], 'the code went nowhere');
+    assert.equal(stored.length, 0);
+    // the same code, with its iss, still redeems: it was never spent
+    const again = await post({ ...body, iss });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+  });
+
+  it('two named generics: provider 1’s code posted as generic:other without iss never reaches provider 2', async () => {
+    const { post, sent, stored } = handlerOf({
+      generic: generic(op.issuer),
+      'generic:other': generic(other.issuer),
+    });
+    const { iss, ...body } = await codeFrom(op.issuer);
+    const r = await post({ ...body, provider: 'generic:other' });
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.match(r.body.error_description, /mix-up/);
+    assert.deepEqual(tokenCalls(sent), [], 'no code, verifier or client secret sent to provider 2');
+    assert.equal(stored.length, 0);
+    // with the iss its answer named, posted as its own provider: redeemed there
+    const right = await post({ ...body, iss });
+    assert.equal(right.status, 200, JSON.stringify(right.body));
+    assert.ok(tokenCalls(sent).every((s) => s.url.startsWith(op.issuer)));
+  });
+
+  it('requireIss with a tokenUrl (no discovery): without iss, 400 and nothing sent; a provider not known to send one still redeems', async () => {
+    const meta = await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json();
+    const given = { tokenUrl: meta.token_endpoint, authorizeUrl: meta.authorization_endpoint };
+    const strict = handlerOf({
+      generic: generic(op.issuer, CLIENTS.basic, { ...given, requireIss: true }),
+    });
+    const { iss, ...body } = await codeFrom(op.issuer);
+    assert.ok(iss);
+    const refused = await strict.post(body);
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.match(refused.body.error_description, /did not say which server/);
+    assert.deepEqual(tokenCalls(strict.sent), []);
+    // the same options without requireIss: nothing says this provider sends iss, so it is taken
+    const lenient = handlerOf({ generic: generic(op.issuer, CLIENTS.basic, given) });
+    const taken = await lenient.post(body);
+    assert.equal(taken.status, 200, JSON.stringify(taken.body));
   });
 });

@@ -198,6 +198,8 @@ export async function connect(issuer, config) {
         state: 'st',
         codeVerifier: verifier,
         redirectUri: REDIRECT,
+        // as the element forwards it: this provider says it sends iss, so one is required
+        iss: back.searchParams.get('iss'),
       }),
     }),
   );
