@@ -1,4 +1,6 @@
 /** Shared helpers for browser tests. */
+import type { OAuthConnect } from '../../src/index.js';
+
 export interface Origins {
   readonly provider: string;
   readonly stranger: string;
@@ -221,4 +223,54 @@ export const disconnectUrl = (t: string, respond = 'ok') =>
 /** The backend mock's requests of test `t` to `path`. */
 export async function requests(t: string, path: string): Promise<LoggedRequest[]> {
   return (await backendLog(t)).filter((l) => l.path === path);
+}
+
+/**
+ * Records the requests this page makes with `window.fetch` (the library calls it late-bound, as
+ * `win.fetch`), from the hooks of the tests of a file. `settled()` waits until each of them has
+ * been answered or has failed: the backend mock logs a request before it answers it, so once they
+ * have all settled its log holds every request this page sent so far — no request can still be on
+ * its way.
+ */
+export function useFetchLog() {
+  const sent: { url: string; done: Promise<unknown> }[] = [];
+  let original: typeof window.fetch | undefined;
+  beforeEach(() => {
+    sent.length = 0;
+    const fetch = (original = window.fetch);
+    window.fetch = function (this: Window, ...args: Parameters<typeof window.fetch>) {
+      const response = fetch.apply(this, args);
+      const url = args[0] instanceof Request ? args[0].url : String(args[0]);
+      sent.push({ url, done: response.catch(() => undefined) });
+      return response;
+    } as typeof window.fetch;
+  });
+  afterEach(() => {
+    if (original) window.fetch = original;
+  });
+  return {
+    /** The URLs this page fetched (in this test) that contain `part`. */
+    to: (part: string) => sent.filter((s) => s.url.includes(part)).map((s) => s.url),
+    async settled() {
+      for (let seen = -1; seen !== sent.length;) {
+        seen = sent.length;
+        await Promise.all(sent.map((s) => s.done));
+      }
+    },
+  };
+}
+
+/**
+ * Waits until `el` has looked at what this page holds for it (its URL, a held code) and found
+ * nothing to finish: `resume()` hands back the look the element began when it connected (or makes
+ * one), and resolves undefined only when nothing was found; and no flow of it runs or ran (its
+ * status region is empty: it announces every phase and outcome).
+ */
+export async function foundNothing(el: OAuthConnect) {
+  const found = await el.resume();
+  if (found !== undefined)
+    throw new Error(`the element finished something: ${JSON.stringify(found)}`);
+  await el.updateComplete;
+  const status = el.shadowRoot?.querySelector('[part="status"]')?.textContent?.trim();
+  if (status !== '') throw new Error(`the element is not idle: "${status}"`);
 }
