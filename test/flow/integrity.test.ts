@@ -14,11 +14,13 @@ import {
   reports,
   sleep,
   uid,
+  useFetchLog,
   useOpenSpy,
   until,
 } from '../support/helpers.js';
 
 const spy = useOpenSpy();
+const requests = useFetchLog();
 
 /** A pending flow whose sign-in window never answers: only a forgery could end it. */
 async function pendingFlow(provider: 'bwell' | 'hcss', t: string): Promise<ConnectOptions> {
@@ -163,7 +165,8 @@ describe('state is minted per flow', () => {
       }),
     );
     expect(r.ok ? 'connected' : r.error.status).to.equal('unauthorized');
-    await sleep(100);
+    await requests.settled(); // every request this page sent has reached the backend
+    expect(requests.to('/api/exchange')).to.deep.equal([]);
     expect(await exchanges(t)).to.have.length(0);
   });
 

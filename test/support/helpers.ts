@@ -45,19 +45,27 @@ export async function until(check: () => boolean, timeout = 5000, what = 'condit
 }
 
 /**
- * The user closes the sign-in window they see: once it shows the provider's page (another origin,
- * its location unreadable), not while it still shows about:blank. A script's close made while the
- * window's first navigation is pending can be lost in WebKit (see src/flow/closer.ts).
+ * Waits until the sign-in window `win` has left about:blank (another origin's page reads as
+ * unreadable): its flow has sent it to the provider and is waiting for the answer.
  */
-export async function userCloses(win: Window) {
-  const atProvider = () => {
+export function atProvider(win: Window, timeout = 5000) {
+  const left = () => {
     try {
       return win.location.href !== 'about:blank';
     } catch {
       return true;
     }
   };
-  await until(atProvider, 5000, 'the sign-in window at the provider');
+  return until(left, timeout, 'the sign-in window at the provider');
+}
+
+/**
+ * The user closes the sign-in window they see: once it shows the provider's page (another origin,
+ * its location unreadable), not while it still shows about:blank. A script's close made while the
+ * window's first navigation is pending can be lost in WebKit (see src/flow/closer.ts).
+ */
+export async function userCloses(win: Window) {
+  await atProvider(win);
   win.close();
   await until(() => win.closed && win.parent === null, 3000, 'the sign-in window gone');
 }
