@@ -9,7 +9,6 @@ import {
   openFrameApp,
   redirectApp,
   origins,
-  sleep,
   uid,
   until,
   useFetchLog,
@@ -133,7 +132,7 @@ describe('landing mode (Hint InstantOn)', () => {
     try {
       await app.loaded();
       await until(() => app.frame.contentWindow!.location.search === '', 2000, 'code scrubbed');
-      for (let i = 0; i < 50 && (await backendLog(t)).length === 0; i++) await sleep(20);
+      await until(async () => (await backendLog(t)).length > 0, 1000, 'the exchange logged');
       expect(await backendLog(t)).to.have.length(1); // the request has reached the backend
       app.frame.contentWindow!.location.reload(); // while the backend is still answering
       await app.loaded(2);

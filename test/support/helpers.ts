@@ -36,9 +36,14 @@ export const exchangeUrl = (t: string, respond = 'ok') => `/api/exchange?t=${t}&
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until(check: () => boolean, timeout = 5000, what = 'condition') {
+/** Polls `check` (which may ask the backend: a promise) every 20 ms until it holds. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeout = 5000,
+  what = 'condition',
+) {
   const end = Date.now() + timeout;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
     await sleep(20);
   }
