@@ -295,8 +295,11 @@ describe('connection health: Reconnect, refresh, Disconnect', () => {
     await until(() => el.connectionStatus.kind === 'checking', 2000, 'checking');
     el.remove();
     expect(el.connectionStatus.kind).to.equal('off');
-    // the answer arrives after 800 ms: had the request not been aborted, it would show
-    await sleep(1200);
+    // the answer comes 800 ms after the request reached the backend: once it has, a request of
+    // the same URL made now is answered after it would have been
+    await until(async () => (await requests(t, '/api/status')).length === 1, 2000, 'logged');
+    await fetch(statusUrl(t, 'connected', '&delay=800'));
+    await el.updateComplete;
     expect(el.connectionStatus.kind).to.equal('off');
   });
 });
