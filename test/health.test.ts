@@ -8,7 +8,6 @@ import {
   exchanges,
   origins,
   requests,
-  sleep,
   statusUrl,
   uid,
   until,
@@ -188,7 +187,11 @@ describe('connection health: status-url', () => {
   it('without status-url: no status request, nothing shown, no health chunk', async () => {
     const t = uid();
     const el = await hcss(t);
-    await sleep(200);
+    // an element connected after it, with a status-url: its status is loaded by the steps this
+    // one's would have taken, begun later
+    const t2 = uid();
+    await statusLoaded(await hcss(t2, statusUrl(t2, 'connected')));
+    expect(await requests(t2, '/api/status')).to.have.length(1);
     expect(el.connectionStatus.kind).to.equal('off');
     expect($(el, '[part="health"]')).to.equal(null);
     expect(await requests(t, '/api/status')).to.have.length(0);
