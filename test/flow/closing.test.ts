@@ -11,6 +11,7 @@ import {
   type FlowPhase,
 } from '../../src/index.js';
 import {
+  backendLog,
   exchanges,
   exchangeUrl,
   openFrameApp,
@@ -21,6 +22,7 @@ import {
   reports,
   sleep,
   uid,
+  useFetchLog,
   useOpenSpy,
   userCloses,
   until,
@@ -28,6 +30,7 @@ import {
 import { OFFER_AFTER_MS } from '../../src/flow/modes/popup.js';
 
 const spy = useOpenSpy();
+const requests = useFetchLog();
 
 async function hcss(path: string, t = uid(), extra: Partial<ConnectOptions> = {}) {
   const { provider } = await origins();
@@ -98,6 +101,7 @@ describe('a closed sign-in window', () => {
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     await userCloses(spy.last!);
     await flow.offered();
+    // kept: the claim is that nothing ends it on its own for a while; no event marks a span
     await sleep(1500);
     expect(flow.settled).to.equal(false);
     flow.cancel();
@@ -110,14 +114,17 @@ describe('a closed sign-in window', () => {
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away(); // the popup took focus
     await userCloses(spy.last!);
-    // while this page is behind the sign-in window (no return yet), no offer
+    // while this page is behind the sign-in window (no return yet), no offer (kept: the offer
+    // of a page not known to be behind would show OFFER_AFTER_MS after the close: that span is
+    // the claim)
     await sleep(OFFER_AFTER_MS + 300);
     expect(flow.phases).not.to.include('severed');
     back();
     const backAt = Date.now();
     await flow.offered();
     expect(Date.now() - backAt).to.be.lessThan(OFFER_AFTER_MS - 1000);
-    await sleep(1500); // (the old rule cancelled 1 s after the return)
+    // kept: nothing ends it on its own for a while (the old rule cancelled 1 s after the return)
+    await sleep(1500);
     expect(flow.settled).to.equal(false);
     flow.cancel();
     const r = await flow.result;
@@ -139,6 +146,7 @@ describe('a closed sign-in window', () => {
       visibility = 'visible';
       document.dispatchEvent(new Event('visibilitychange'));
       await flow.offered();
+      // kept: the claim is that nothing ends it on its own for a while; no event marks a span
       await sleep(1500);
       expect(flow.settled).to.equal(false);
       flow.cancel();
@@ -156,8 +164,9 @@ describe('a closed sign-in window', () => {
     await userCloses(spy.last!);
     back();
     await flow.offered();
-    await sleep(300);
+    await sleep(300); // the scenario: the user looks at the offer a moment, then goes back
     away();
+    // kept: the claim is that nothing ends it on its own for a while; no event marks a span
     await sleep(1500);
     expect(flow.settled).to.equal(false);
     flow.cancel();
@@ -172,7 +181,7 @@ describe('a closed sign-in window', () => {
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away(); // the sign-in window in front
     await until(() => spy.last!.closed, 3000, 'the handle read closed (COOP)');
-    await sleep(200);
+    await sleep(200); // the scenario: a moment later, the user clicks on this page
     back(); // a click on the partner's page: the popup goes behind it, still open
     await flow.offered();
     const r = await flow.result;
@@ -199,7 +208,7 @@ describe('a closed sign-in window', () => {
     const flow = started(await hcss('authorize.html?scenario=approve&next=coop&delay=1800', t));
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away(); // the popup took focus
-    await sleep(300);
+    await sleep(300); // the scenario: a moment later (the provider page still loading)
     back(); // the user looks at the app page while the provider page is still loading…
     await flow.offered(); // …then COOP takes the handle
     const r = await flow.result;
@@ -212,6 +221,7 @@ describe('a closed sign-in window', () => {
     await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
     away();
     back();
+    // kept: the claim is that nothing ends it on its own for a while; no event marks a span
     await sleep(1500);
     expect(flow.settled).to.equal(false);
     expect(flow.phases).not.to.include('severed');
@@ -227,7 +237,8 @@ describe('a closed sign-in window', () => {
       provider: 'generic',
       urlEndpoint: `/api/url?t=${t}&delay=1500&to=${encodeURIComponent(target)}`,
     });
-    await sleep(200);
+    // the flow is asking the url-endpoint for its URL (answered 1.5 s later): its window is blank
+    await until(async () => (await backendLog(t)).length === 1, 3000, 'the url-endpoint asked');
     spy.last!.close(); // still about:blank: nothing was sent yet
     const closedAt = Date.now();
     const r = await flow.result;
@@ -333,7 +344,10 @@ describe('late answers of ended flows are dismissed', () => {
       expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
       const answered = await seen.next({ phase: 'answered', state: stateOf(0) });
       expect(answered['answer']).to.equal('dismissed');
-      await sleep(200);
+      // the answer was dismissed, so its flow had ended; every request this page sent has been
+      // answered, so none can still be on its way to the backend
+      await requests.settled();
+      expect(requests.to('/api/exchange')).to.deep.equal([]);
       expect(await exchanges(t)).to.have.length(0);
     } finally {
       seen.close();
@@ -452,7 +466,8 @@ describe('a real close, in a browser that moves focus', () => {
     try {
       const flow = started(await hcss('authorize.html?scenario=stay'));
       await until(() => flow.phases.includes('waiting'), 3000, 'navigated');
-      await sleep(500);
+      // the blur a browser that moves focus fires (Chromium headless never does)
+      await until(() => blurred, 500, 'a blur').catch(() => undefined);
       if (!blurred) {
         // Headless Chromium never moves focus (see the dispatched-focus tests above).
         flow.cancel();
@@ -463,6 +478,7 @@ describe('a real close, in a browser that moves focus', () => {
       const closedAt = Date.now();
       await flow.offered();
       expect(Date.now() - closedAt).to.be.lessThan(OFFER_AFTER_MS);
+      // kept: the claim is that nothing ends it on its own for a while; no event marks a span
       await sleep(1500);
       expect(flow.settled).to.equal(false);
       flow.cancel();
