@@ -18,7 +18,6 @@ import {
   outcome,
   plainCallbackUrl,
   redirectApp,
-  sleep,
   uid,
   useFetchLog,
   useOpenSpy,
@@ -210,6 +209,7 @@ describe('mix-up defence: redirect mode (a real round trip through the provider)
       const win = frameApp.frame.contentWindow!;
       return {
         app,
+        sent: await frameApp.sent(), // once every request of the page returned to has settled
         type: result.type,
         detail: result.detail,
         landed: win.location.href,
@@ -226,9 +226,7 @@ describe('mix-up defence: redirect mode (a real round trip through the provider)
     expect(String(trip.detail['message'])).to.match(/mix-up/);
     expect(trip.landed).not.to.match(/code=|state=|iss=|error=/);
     expect(trip.pending).to.equal(null);
-    // kept: the frame's page made any request, and it reloaded on the way (no record of its
-    // fetches from here); a request it had on its way when it reported would be logged by now
-    await sleep(100);
+    expect(trip.sent.filter((url) => url.includes('/api/exchange'))).to.deep.equal([]);
     expect(await backendLog(t)).to.have.length(0);
   }
 

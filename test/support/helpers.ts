@@ -176,6 +176,17 @@ export function openFrameApp(src: string) {
       return outcome()!;
     },
     outcome,
+    /**
+     * The URLs of the requests the page now loaded has sent (redirect-app.html records them),
+     * once each of them has been answered or has failed: none is on its way any more.
+     */
+    async sent(timeout = 5000): Promise<string[]> {
+      const before = messages.length;
+      const answered = () => messages.slice(before).find((m) => m.type === 'requests');
+      frame.contentWindow!.postMessage({ type: 'requests?' }, location.origin);
+      await until(() => answered() !== undefined, timeout, "the page's requests");
+      return answered()!.detail['urls'] as string[];
+    },
     dispose() {
       window.removeEventListener('message', onMessage);
       frame.remove();
