@@ -130,19 +130,14 @@ describe('closing a popup', () => {
   });
 
   it('a close the browser lost (the handle reads open again) is made again until the window goes', async () => {
-    const leaks = trackLeaks();
-    try {
-      const h = handle({ lost: 2 });
-      closePopup(h.win);
-      expect(leaks.intervals.size).to.equal(1); // the watch (the closer's only timer)
-      await until(() => h.gone, 2000, 'the window gone');
-      expect(h.closes).to.equal(3);
-      // the watch stops once no window is left to watch: nothing can close it after that
-      await until(() => leaks.intervals.size === 0, 1000, 'the watch to stop');
-      expect(h.closes).to.equal(3); // gone: no more closes
-    } finally {
-      leaks.restore();
-    }
+    const h = handle({ lost: 2 });
+    closePopup(h.win);
+    await until(() => h.gone, 2000, 'the window gone');
+    expect(h.closes).to.equal(3);
+    // kept: the one watch may be watching other tests' windows too (it cannot be seen to stop for
+    // this one), so no close over a few of its ticks (every 50 ms) is the check
+    await sleep(300);
+    expect(h.closes).to.equal(3); // gone: no more closes
   });
 
   it('a window that refuses to close is given up after CLOSE_WATCH_MS, and the watch stops', async function () {
