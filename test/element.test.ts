@@ -3,12 +3,13 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../src/index.js';
 import { ConnectedEvent, FailedEvent, OAuthConnect, preloadFlow } from '../src/index.js';
 import {
+  atProvider,
   backendLog,
   callbackUrl,
   exchangeUrl,
   origins,
-  sleep,
   uid,
+  useFetchLog,
   useOpenSpy,
   userCloses,
   userReturns,
@@ -16,6 +17,7 @@ import {
 } from './support/helpers.js';
 
 const spy = useOpenSpy();
+const requests = useFetchLog();
 
 /**
  * The Reopen / Cancel offer, shown once the user looks back at this page (headless browsers never
@@ -102,7 +104,10 @@ describe('<oauth-connect>', () => {
     const p2 = el.connect();
     expect(p1).to.equal(p2);
     await connected;
-    await sleep(200);
+    // its window closed: the flow released its answer's attempt (every path it listened on is
+    // gone), and every request this page sent has been answered
+    await until(() => spy.last?.closed === true, 2000, 'popup closed');
+    await requests.settled();
     expect(spy.calls).to.have.length(1);
     expect(await backendLog(t)).to.have.length(1);
   });
@@ -164,7 +169,7 @@ describe('<oauth-connect>', () => {
     const el = await hcssElement('stay');
     const failed = oneEvent(el, 'failed');
     button(el).click();
-    await sleep(200);
+    await atProvider(spy.last!); // the flow is waiting
     el.cancel();
     expect((await failed).detail.status).to.equal('cancelled');
     await until(() => spy.last?.closed === true, 2000, 'popup closed');
@@ -176,7 +181,10 @@ describe('<oauth-connect>', () => {
     await el.updateComplete;
     button(el).click();
     el.shadowRoot!.querySelector('button')!.dispatchEvent(new MouseEvent('click'));
-    await sleep(100);
+    // a click that starts a flow opens its window in the click's own task, and the element
+    // announces the flow on its next render: neither happened
+    await el.updateComplete;
+    expect(status(el).textContent!.trim()).to.equal('');
     expect(spy.calls).to.have.length(0);
     expect(el.hasAttribute('disabled')).to.equal(true);
   });
@@ -189,7 +197,7 @@ describe('<oauth-connect>', () => {
       () => 'connected',
       (error: { status: string }) => error.status,
     );
-    await sleep(200);
+    await atProvider(spy.last!); // the flow is waiting
     el.remove();
     expect(await result).to.equal('cancelled');
     await until(() => spy.last?.closed === true, 2000, 'popup closed');

@@ -8,7 +8,6 @@ import {
   exchanges,
   origins,
   requests,
-  sleep,
   statusUrl,
   uid,
   until,
@@ -188,7 +187,11 @@ describe('connection health: status-url', () => {
   it('without status-url: no status request, nothing shown, no health chunk', async () => {
     const t = uid();
     const el = await hcss(t);
-    await sleep(200);
+    // an element connected after it, with a status-url: its status is loaded by the steps this
+    // one's would have taken, begun later
+    const t2 = uid();
+    await statusLoaded(await hcss(t2, statusUrl(t2, 'connected')));
+    expect(await requests(t2, '/api/status')).to.have.length(1);
     expect(el.connectionStatus.kind).to.equal('off');
     expect($(el, '[part="health"]')).to.equal(null);
     expect(await requests(t, '/api/status')).to.have.length(0);
@@ -297,8 +300,11 @@ describe('connection health: Reconnect, refresh, Disconnect', () => {
     await until(() => el.connectionStatus.kind === 'checking', 2000, 'checking');
     el.remove();
     expect(el.connectionStatus.kind).to.equal('off');
-    // the answer arrives after 800 ms: had the request not been aborted, it would show
-    await sleep(1200);
+    // the answer comes 800 ms after the request reached the backend: once it has, a request of
+    // the same URL made now is answered after it would have been
+    await until(async () => (await requests(t, '/api/status')).length === 1, 2000, 'logged');
+    await fetch(statusUrl(t, 'connected', '&delay=800'));
+    await el.updateComplete;
     expect(el.connectionStatus.kind).to.equal('off');
   });
 });

@@ -8,7 +8,7 @@ import {
   exchangeUrl,
   origins,
   outcome,
-  sleep,
+  atProvider,
   openFrameApp,
   redirectApp,
   uid,
@@ -176,7 +176,10 @@ describe('numbers out of range', () => {
         abort.signal,
       );
       void flow.catch(() => (settled = true));
-      await sleep(800);
+      // the deadline timer is set before the window is sent to the provider: a timer that fires at
+      // once (an unclamped 30 days) has fired by then, and its outcome is in by the next task
+      await atProvider(spy.last!);
+      await new Promise((resolve) => setTimeout(resolve));
       expect(settled).to.equal(false);
       abort.abort();
       const r = await outcome(flow);
@@ -293,8 +296,11 @@ describe('the back/forward cache', () => {
     );
     let settled = false;
     void flow.result.catch(() => (settled = true));
+    // the flow listens for pageshow before its window is sent on; its listener runs in the
+    // dispatch, and an outcome it made would be in by the next task
+    await atProvider(spy.last!);
     window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }));
-    await sleep(300);
+    await new Promise((resolve) => setTimeout(resolve));
     expect(settled).to.equal(false);
     abort.abort();
     await outcome(flow.result);

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { OPTION_KEYS, type ConnectOptions } from '../../src/core/config.js';
 import { ConnectError } from '../../src/core/errors.js';
 import { FlowController, type FlowHost } from '../../src/flow/flow-controller.js';
-import { callbackUrl, origins, outcome, sleep, until, useOpenSpy } from '../support/helpers.js';
+import { callbackUrl, origins, outcome, until, useOpenSpy } from '../support/helpers.js';
 
 const spy = useOpenSpy();
 
@@ -128,7 +128,14 @@ describe('FlowController: the element as a thin host', () => {
       const h = host({ provider: 'hcss', mode: 'popup', ...props });
       const flow = new FlowController(h, cb);
       h.connect();
-      await sleep(300);
+      // a host connected next that does autostart: its outcome (a popup needs a click) comes by
+      // the same steps as this host's would, begun later
+      const control = callbacks();
+      const other = host({ provider: 'hcss', mode: 'popup', autostart: true });
+      new FlowController(other, control);
+      other.connect();
+      await until(() => control.seen.length > 0, 3000, "the other host's autostart outcome");
+      expect(control.seen).to.deep.equal(['failed:invalid_config']);
       expect(cb.seen).to.deep.equal([]);
       expect(flow.view.busy).to.equal(false);
     }
@@ -148,7 +155,8 @@ describe('FlowController: the element as a thin host', () => {
     const running = outcome(flow.start());
     h.disconnect();
     h.connect(); // moved
-    await sleep(200);
+    // the disconnect's check runs in a 0 ms timer: one set after it fires after it (HTML timers)
+    await new Promise((resolve) => setTimeout(resolve));
     expect(flow.view.busy).to.equal(true);
     h.disconnect();
     const r = await running;

@@ -18,12 +18,13 @@ import {
   outcome,
   plainCallbackUrl,
   redirectApp,
-  sleep,
   uid,
+  useFetchLog,
   useOpenSpy,
 } from '../support/helpers.js';
 
 const spy = useOpenSpy();
+const requests = useFetchLog();
 const PENDING = 'oauth-connect:pending';
 
 afterEach(() => sessionStorage.clear());
@@ -66,7 +67,10 @@ async function refused(flow: Promise<unknown>, t: string) {
     expect(r.error.status).to.equal('unauthorized');
     expect(r.error.message).to.match(/mix-up/);
   }
-  await sleep(200); // time for a request, were one on its way
+  // the outcome comes after the exchange, were one made; once every request this page sent has
+  // been answered, none can still be on its way to the backend
+  await requests.settled();
+  expect(requests.to('/api/exchange')).to.deep.equal([]);
   expect(await backendLog(t)).to.have.length(0);
 }
 
@@ -205,6 +209,7 @@ describe('mix-up defence: redirect mode (a real round trip through the provider)
       const win = frameApp.frame.contentWindow!;
       return {
         app,
+        sent: await frameApp.sent(), // once every request of the page returned to has settled
         type: result.type,
         detail: result.detail,
         landed: win.location.href,
@@ -221,7 +226,7 @@ describe('mix-up defence: redirect mode (a real round trip through the provider)
     expect(String(trip.detail['message'])).to.match(/mix-up/);
     expect(trip.landed).not.to.match(/code=|state=|iss=|error=/);
     expect(trip.pending).to.equal(null);
-    await sleep(100);
+    expect(trip.sent.filter((url) => url.includes('/api/exchange'))).to.deep.equal([]);
     expect(await backendLog(t)).to.have.length(0);
   }
 

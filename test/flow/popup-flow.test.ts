@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { completeCallback } from '../../src/callback.js';
 import { connect, startFlow, type ConnectOptions } from '../../src/index.js';
 import {
+  atProvider,
   backendLog,
   callbackUrl,
   exchangeUrl,
@@ -12,12 +13,14 @@ import {
   reports,
   sleep,
   uid,
+  useFetchLog,
   useOpenSpy,
   userReturns,
   until,
 } from '../support/helpers.js';
 
 const spy = useOpenSpy();
+const requests = useFetchLog();
 
 async function hcss(scenario: string, extra: Partial<ConnectOptions> = {}) {
   const { provider } = await origins();
@@ -95,7 +98,8 @@ describe('popup flow: code providers', () => {
       const r = await outcome(connect(await hcss(scenario, { exchangeUrl: exchangeUrl(t) })));
       expect(r.ok).to.equal(false);
       if (!r.ok) expect(r.error.status).to.equal('unauthorized');
-      await sleep(200);
+      await requests.settled(); // every request this page sent has reached the backend
+      expect(requests.to('/api/exchange')).to.deep.equal([]);
       expect(await backendLog(t)).to.have.length(0);
     });
   }
@@ -295,7 +299,7 @@ describe('popup flow: ends and failures', () => {
   it('an AbortSignal cancels the flow and closes the popup', async () => {
     const abort = new AbortController();
     const pending = outcome(connect(await hcss('stay'), abort.signal));
-    await sleep(300);
+    await atProvider(spy.last!); // the flow is waiting
     abort.abort();
     const r = await pending;
     expect(r.ok ? 'connected' : r.error.status).to.equal('cancelled');
@@ -495,11 +499,13 @@ describe('popup flow: the sign-in window after the answer', () => {
       await seen.next({ phase: 'delivered' });
       await until(() => phases.includes('exchanging'), 2000, 'the exchange');
       spy.last!.close();
-      await sleep(400); // several close checks (every 100 ms) while the exchange runs
+      expect(handle.reopen()).to.equal(false);
+      // the outcome comes after the whole exchange (1.5 s): every close check made while it ran
+      // (every 100 ms) is behind it
+      const r = await outcome(handle.result);
       expect(phases).not.to.include('severed');
       expect(handle.reopen()).to.equal(false);
       expect(spy.calls).to.have.length(1);
-      const r = await outcome(handle.result);
       expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
     } finally {
       seen.close();
@@ -555,6 +561,8 @@ describe('the callback page and its opener', () => {
     try {
       const popup = message.source as Window;
       popup.postMessage({ type: 'oauth-connect:ack', id: 'another-id' }, location.origin);
+      // kept: an acknowledgement taken would close the page; whatever answer follows would
+      // close it too, and nothing the page reports tells which message it took
       await sleep(500);
       expect(seen.matching({ phase: 'answered', state })).to.have.length(0);
       expect(popup.closed).to.equal(false);

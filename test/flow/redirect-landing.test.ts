@@ -5,12 +5,13 @@ import {
   backendLog,
   callbackUrl,
   exchangeUrl,
+  foundNothing,
   openFrameApp,
   redirectApp,
   origins,
-  sleep,
   uid,
   until,
+  useFetchLog,
 } from '../support/helpers.js';
 import { keepPending, PENDING } from '../support/stored.js';
 
@@ -34,6 +35,8 @@ function recordEvents() {
     },
   };
 }
+
+const requests = useFetchLog();
 
 let recorder: ReturnType<typeof recordEvents>;
 beforeEach(() => (recorder = recordEvents()));
@@ -71,8 +74,8 @@ describe('landing mode (Hint InstantOn)', () => {
 
   it('a missing code: no exchange, no event', async () => {
     const t = uid();
-    await landing(t);
-    await sleep(400);
+    await foundNothing(await landing(t)); // it looked at the URL: nothing to take
+    await requests.settled();
     expect(recorder.events).to.have.length(0);
     expect(await backendLog(t)).to.have.length(0);
   });
@@ -95,7 +98,10 @@ describe('landing mode (Hint InstantOn)', () => {
     first.remove();
     document.body.append(first); // re-connect the same element
     second.requestUpdate();
-    await sleep(400);
+    await second.updateComplete;
+    // both looked at the page again (the re-added one as it connected): nothing more to take
+    for (const el of [first, second]) expect(await el.resume()).to.equal(undefined);
+    await requests.settled();
     expect(await backendLog(t)).to.have.length(1);
     expect(recorder.events).to.have.length(1);
   });
@@ -126,11 +132,13 @@ describe('landing mode (Hint InstantOn)', () => {
     try {
       await app.loaded();
       await until(() => app.frame.contentWindow!.location.search === '', 2000, 'code scrubbed');
-      for (let i = 0; i < 50 && (await backendLog(t)).length === 0; i++) await sleep(20);
+      await until(async () => (await backendLog(t)).length > 0, 1000, 'the exchange logged');
       expect(await backendLog(t)).to.have.length(1); // the request has reached the backend
       app.frame.contentWindow!.location.reload(); // while the backend is still answering
       await app.loaded(2);
-      await sleep(1000);
+      // the reloaded page's element has looked at its URL, found nothing, and sent nothing
+      const el = app.frame.contentDocument!.querySelector<OAuthConnect>('oauth-connect')!;
+      await foundNothing(el); // (no flow of it ran: an exchange is sent by a flow only)
       expect(await backendLog(t)).to.have.length(1);
       // the reloaded page found no code: nothing more happened (a browser may still report the
       // interrupted request of the first load as failed before unloading it)
@@ -153,8 +161,7 @@ describe('landing mode (Hint InstantOn)', () => {
   it('an ?error= is not a landing code: the landing element leaves it alone', async () => {
     const t = uid();
     history.replaceState(null, '', `${testPage}?error=access_denied`);
-    await landing(t);
-    await sleep(300);
+    await foundNothing(await landing(t));
     expect(recorder.events).to.have.length(0);
     expect(location.search).to.equal('?error=access_denied');
   });
@@ -175,7 +182,8 @@ describe('landing mode (Hint InstantOn)', () => {
       expect(event.detail.status).to.equal('error');
       expect(event.detail.message).to.match(/repeated, empty or oversized/);
       expect(location.search).to.equal('?tab=2');
-      await sleep(100);
+      await requests.settled(); // every request this page made has reached the backend
+      expect(requests.to('/api/exchange')).to.deep.equal([]);
       expect(await backendLog(t)).to.have.length(0);
     });
   }
@@ -183,8 +191,8 @@ describe('landing mode (Hint InstantOn)', () => {
   it("a URL carrying state is some flow's return, never a landing code", async () => {
     const t = uid();
     history.replaceState(null, '', `${testPage}?code=hcss-code&state=S`);
-    await landing(t);
-    await sleep(300);
+    await foundNothing(await landing(t));
+    await requests.settled();
     expect(recorder.events).to.have.length(0);
     expect(location.search).to.equal('?code=hcss-code&state=S');
     expect(await backendLog(t)).to.have.length(0);
@@ -260,7 +268,8 @@ describe('redirect mode: resuming on return', () => {
       expect(event.detail.status).to.equal(status);
       expect(sessionStorage.getItem(PENDING) !== null).to.equal(kept);
       expect(location.search).to.equal('');
-      await sleep(100);
+      await requests.settled(); // every request this page made has reached the backend
+      expect(requests.to('/api/exchange')).to.deep.equal([]);
       expect(await backendLog(t)).to.have.length(0);
     });
   }
@@ -278,16 +287,14 @@ describe('redirect mode: resuming on return', () => {
 
   it('a page without an answer drops an abandoned (expired) pending flow, silently', async () => {
     pending({ createdAt: Date.now() - 400000 });
-    await element(uid());
-    await sleep(300);
+    await foundNothing(await element(uid()));
     expect(recorder.events).to.have.length(0);
     expect(sessionStorage.getItem(PENDING)).to.equal(null);
   });
 
   it('a page without an answer leaves a pending flow alone and fires nothing', async () => {
     pending();
-    await element(uid());
-    await sleep(300);
+    await foundNothing(await element(uid()));
     expect(recorder.events).to.have.length(0);
     expect(sessionStorage.getItem(PENDING)).not.to.equal(null);
   });
@@ -339,8 +346,11 @@ describe('returns claimed by their owner (several elements on one page)', () => 
         ></oauth-connect>
       </div>`,
     );
-    for (const el of root.querySelectorAll('oauth-connect')) await el.updateComplete;
-    await sleep(400);
+    const elements = [...root.querySelectorAll<OAuthConnect>('oauth-connect')];
+    for (const el of elements) await el.updateComplete;
+    // every element has looked at the URL (resume() hands back the look each began as it
+    // connected, or, once that one is over, makes another); the owner's event is awaited apart
+    await Promise.allSettled(elements.map((el) => el.resume()));
     return root;
   }
   const ids = () => ({ healthtap: uid(), hcss: uid(), hint: uid() });
@@ -395,6 +405,7 @@ describe('returns claimed by their owner (several elements on one page)', () => 
       `${testPage}?error=access_denied&error_description=Call+evil.example+now`,
     );
     await page(t);
+    await until(() => sources().length > 0, 8000, "the owner's event");
     const failed = recorder.events[0] as FailedEvent;
     expect(failed.detail.status).to.equal('cancelled');
     expect(failed.detail.message).not.to.contain('evil');
@@ -441,10 +452,14 @@ describe('returns claimed by their owner (several elements on one page)', () => 
   it("another provider's return is left alone: nothing scrubbed, nothing fired", async () => {
     store();
     history.replaceState(null, '', `${testPage}?code=C&state=hcss-state`);
-    await fixture(
-      html`<oauth-connect provider="healthtap" exchange-url=${exchangeUrl(uid())}></oauth-connect>`,
+    await foundNothing(
+      await fixture<OAuthConnect>(
+        html`<oauth-connect
+          provider="healthtap"
+          exchange-url=${exchangeUrl(uid())}
+        ></oauth-connect>`,
+      ),
     );
-    await sleep(300);
     expect(recorder.events).to.have.length(0);
     expect(location.search).to.equal('?code=C&state=hcss-state');
     expect(sessionStorage.getItem(PENDING)).not.to.equal(null);
@@ -471,14 +486,16 @@ describe('returns claimed by their owner (several elements on one page)', () => 
   it('a stateless status_code with no pending flow in this tab: nobody takes it', async () => {
     const t = uid();
     history.replaceState(null, '', `${testPage}?status_code=success`);
-    await fixture(
-      html`<oauth-connect
-        provider="bwell"
-        mode="redirect"
-        exchange-url=${exchangeUrl(t)}
-      ></oauth-connect>`,
+    await foundNothing(
+      await fixture<OAuthConnect>(
+        html`<oauth-connect
+          provider="bwell"
+          mode="redirect"
+          exchange-url=${exchangeUrl(t)}
+        ></oauth-connect>`,
+      ),
     );
-    await sleep(300);
+    await requests.settled();
     expect(recorder.events).to.have.length(0);
     expect(await backendLog(t)).to.have.length(0);
   });

@@ -10,15 +10,7 @@ import {
   type OAuthConnect,
 } from '../../src/index.js';
 import '../../src/index.js';
-import {
-  origins,
-  outcome,
-  sleep,
-  uid,
-  until,
-  useOpenSpy,
-  userReturns,
-} from '../support/helpers.js';
+import { origins, outcome, uid, until, useOpenSpy, userReturns } from '../support/helpers.js';
 
 const spy = useOpenSpy();
 // the signed-in user, as the server flow's session(request) reads it (test/support/servers.mjs)
@@ -95,7 +87,24 @@ describe('mode="server": completion through the server half', () => {
     expect(
       ((await outcome(flow.result)) as { ok: false; error: { status: string } }).error.status,
     ).to.equal('cancelled');
-    await sleep(3500); // the provider page redirects to the server route meanwhile
+    // the provider page (severed: its window cannot be closed) sends the user on to the server
+    // route 3 s in, with the code it gave out for this flow: once the route has answered that
+    // redirect, any redemption of the code is behind it
+    const { provider } = await origins();
+    const answer = async () => {
+      const issued = (await (await fetch(`${provider}/oauth/issued`)).json()) as {
+        code: string;
+        tag: string;
+      }[];
+      const code = issued.find((i) => i.tag === tag)?.code;
+      const answered = (await (await fetch('/api/server-flow-log')).json()) as {
+        code: string;
+        status: number;
+      }[];
+      return answered.find((a) => code !== undefined && a.code === code);
+    };
+    await until(async () => (await answer()) !== undefined, 8000, 'the late redirect answered');
+    expect((await answer())!.status, 'the late redirect refused').to.be.at.least(400);
     expect(await tokenLog(tag)).to.have.length(0);
   });
 

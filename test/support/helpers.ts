@@ -1,4 +1,6 @@
 /** Shared helpers for browser tests. */
+import type { OAuthConnect } from '../../src/index.js';
+
 export interface Origins {
   readonly provider: string;
   readonly stranger: string;
@@ -34,12 +36,32 @@ export const exchangeUrl = (t: string, respond = 'ok') => `/api/exchange?t=${t}&
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until(check: () => boolean, timeout = 5000, what = 'condition') {
+/** Polls `check` (which may ask the backend: a promise) every 20 ms until it holds. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeout = 5000,
+  what = 'condition',
+) {
   const end = Date.now() + timeout;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/**
+ * Waits until the sign-in window `win` has left about:blank (another origin's page reads as
+ * unreadable): its flow has sent it to the provider and is waiting for the answer.
+ */
+export function atProvider(win: Window, timeout = 5000) {
+  const left = () => {
+    try {
+      return win.location.href !== 'about:blank';
+    } catch {
+      return true;
+    }
+  };
+  return until(left, timeout, 'the sign-in window at the provider');
 }
 
 /**
@@ -48,14 +70,7 @@ export async function until(check: () => boolean, timeout = 5000, what = 'condit
  * window's first navigation is pending can be lost in WebKit (see src/flow/closer.ts).
  */
 export async function userCloses(win: Window) {
-  const atProvider = () => {
-    try {
-      return win.location.href !== 'about:blank';
-    } catch {
-      return true;
-    }
-  };
-  await until(atProvider, 5000, 'the sign-in window at the provider');
+  await atProvider(win);
   win.close();
   await until(() => win.closed && win.parent === null, 3000, 'the sign-in window gone');
 }
@@ -161,6 +176,17 @@ export function openFrameApp(src: string) {
       return outcome()!;
     },
     outcome,
+    /**
+     * The URLs of the requests the page now loaded has sent (redirect-app.html records them),
+     * once each of them has been answered or has failed: none is on its way any more.
+     */
+    async sent(timeout = 5000): Promise<string[]> {
+      const before = messages.length;
+      const answered = () => messages.slice(before).find((m) => m.type === 'requests');
+      frame.contentWindow!.postMessage({ type: 'requests?' }, location.origin);
+      await until(() => answered() !== undefined, timeout, "the page's requests");
+      return answered()!.detail['urls'] as string[];
+    },
     dispose() {
       window.removeEventListener('message', onMessage);
       frame.remove();
@@ -221,4 +247,54 @@ export const disconnectUrl = (t: string, respond = 'ok') =>
 /** The backend mock's requests of test `t` to `path`. */
 export async function requests(t: string, path: string): Promise<LoggedRequest[]> {
   return (await backendLog(t)).filter((l) => l.path === path);
+}
+
+/**
+ * Records the requests this page makes with `window.fetch` (the library calls it late-bound, as
+ * `win.fetch`), from the hooks of the tests of a file. `settled()` waits until each of them has
+ * been answered or has failed: the backend mock logs a request before it answers it, so once they
+ * have all settled its log holds every request this page sent so far — no request can still be on
+ * its way.
+ */
+export function useFetchLog() {
+  const sent: { url: string; done: Promise<unknown> }[] = [];
+  let original: typeof window.fetch | undefined;
+  beforeEach(() => {
+    sent.length = 0;
+    const fetch = (original = window.fetch);
+    window.fetch = function (this: Window, ...args: Parameters<typeof window.fetch>) {
+      const response = fetch.apply(this, args);
+      const url = args[0] instanceof Request ? args[0].url : String(args[0]);
+      sent.push({ url, done: response.catch(() => undefined) });
+      return response;
+    } as typeof window.fetch;
+  });
+  afterEach(() => {
+    if (original) window.fetch = original;
+  });
+  return {
+    /** The URLs this page fetched (in this test) that contain `part`. */
+    to: (part: string) => sent.filter((s) => s.url.includes(part)).map((s) => s.url),
+    async settled() {
+      for (let seen = -1; seen !== sent.length;) {
+        seen = sent.length;
+        await Promise.all(sent.map((s) => s.done));
+      }
+    },
+  };
+}
+
+/**
+ * Waits until `el` has looked at what this page holds for it (its URL, a held code) and found
+ * nothing to finish: `resume()` hands back the look the element began when it connected (or makes
+ * one), and resolves undefined only when nothing was found; and no flow of it runs or ran (its
+ * status region is empty: it announces every phase and outcome).
+ */
+export async function foundNothing(el: OAuthConnect) {
+  const found = await el.resume();
+  if (found !== undefined)
+    throw new Error(`the element finished something: ${JSON.stringify(found)}`);
+  await el.updateComplete;
+  const status = el.shadowRoot?.querySelector('[part="status"]')?.textContent?.trim();
+  if (status !== '') throw new Error(`the element is not idle: "${status}"`);
 }

@@ -6,6 +6,7 @@
 //   redirect URI; the PKCE verifier against the challenge; client id and secret) and answers a JWT
 //   with a CompanyId claim.
 // - GET /oauth/log: the token requests it saw, each with the ?tag of the authorize request.
+// - GET /oauth/issued: the codes it gave out, each with the ?tag of its authorize request.
 // - GET <path>/connect/authorize: an IdentityServer-style authorize endpoint (HCSS: the issuer is
 //   the URL minus /connect/authorize) for the browser tests' provider page: /authorize.html with
 //   the same query (see test/fixtures/provider/provider.js).
@@ -13,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const codes = new Map();
 const log = [];
+const issued = [];
 
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 
@@ -39,6 +41,7 @@ export function mockOAuth(req, res, pathname, searchParams) {
         tag: searchParams.get('tag'),
         at: Date.now(),
       });
+      issued.push({ code, tag: searchParams.get('tag') });
       redirect.searchParams.set('code', code);
     }
     if (state) redirect.searchParams.set('state', state);
@@ -86,6 +89,11 @@ export function mockOAuth(req, res, pathname, searchParams) {
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ access_token: jwt, token_type: 'Bearer', expires_in: 3600 }));
     });
+    return true;
+  }
+  if (pathname === '/oauth/issued') {
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    res.end(JSON.stringify(issued));
     return true;
   }
   if (pathname === '/oauth/log') {

@@ -206,7 +206,14 @@ export function backendMiddleware() {
  */
 export function serverFlowMiddleware() {
   let listener;
+  /** What the server-flow route answered to each request carrying a code (GET /api/server-flow-log). */
+  const answered = [];
   return async (ctx, next) => {
+    if (ctx.path === '/api/server-flow-log') {
+      ctx.type = 'json';
+      ctx.body = JSON.stringify(answered);
+      return;
+    }
     if (!ctx.path.startsWith('/api/server-flow') && !ctx.path.startsWith('/api/exchange-handler')) {
       return next();
     }
@@ -298,6 +305,9 @@ export function serverFlowMiddleware() {
         ...(ctx.method === 'GET' || ctx.method === 'HEAD' ? {} : { body }),
       }),
     );
+    if (ctx.path === '/api/server-flow' && ctx.query.code) {
+      answered.push({ code: ctx.query.code, status: response.status });
+    }
     ctx.status = response.status;
     for (const [k, v] of response.headers) ctx.set(k, v);
     ctx.body = Buffer.from(await response.arrayBuffer());
