@@ -22,10 +22,15 @@ export type {
   ProgressPhase,
 } from './types.js';
 
+/** The options' mode (popup when unset); undefined for one that is none. */
+function knownMode(options: ConnectOptions): Mode | undefined {
+  const mode = modeOf(options) ?? 'popup';
+  return (MODES as readonly string[]).includes(mode) ? mode : undefined;
+}
+
 /** The runner chunk of the options' mode (popup when unset or unknown). */
 function chunkOf(options: ConnectOptions | undefined): Chunk {
-  const mode = modeOf(options ?? {}) ?? 'popup';
-  return MODE_TABLE[(MODES as readonly string[]).includes(mode) ? (mode as Mode) : 'popup'].runner;
+  return MODE_TABLE[knownMode(options ?? {}) ?? 'popup'].runner;
 }
 
 /**
@@ -151,9 +156,9 @@ export function resumeFlow(
  */
 export function mayResume(options: ConnectOptions, context: FlowContext = {}): boolean {
   const win = hostWindow(context);
-  const mode = modeOf(options) ?? 'popup';
-  if (!win || !(MODES as readonly string[]).includes(mode)) return false;
-  return mayHold(win, providerOf(options), MODE_TABLE[mode as Mode].holds === true);
+  const mode = knownMode(options);
+  if (!win || !mode) return false;
+  return mayHold(win, providerOf(options), MODE_TABLE[mode].holds === true);
 }
 
 /**
@@ -270,8 +275,7 @@ function reporter(options: ConnectOptions, context: FlowContext): Report | undef
   if (typeof listener !== 'function') return undefined;
   const flowId = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
   const provider = providerOf(options);
-  const wanted = modeOf(options) ?? 'popup';
-  const mode: Mode = (MODES as readonly string[]).includes(wanted) ? wanted : 'popup';
+  const mode = knownMode(options) ?? 'popup';
   return (phase, status) => {
     try {
       listener({ phase, flowId, provider, mode, at: performance.now(), ...(status && { status }) });

@@ -133,11 +133,7 @@ export class FlowController {
     const before = this.state;
     this.state = { kind: 'running', phase: 'opening' };
     this.host.requestUpdate();
-    const context = {
-      signal: abort.signal,
-      onPhase: (p: FlowPhase) => this.onPhase(abort, p),
-      onProgress: this.onProgress,
-    };
+    const context = this.contextOf(abort);
     const found = resumeFlow(options, context).catch((error: unknown): FlowHandle => ({
       provider: options.provider ?? 'generic',
       result: Promise.reject(toConnectError(error)),
@@ -174,11 +170,7 @@ export class FlowController {
     if (!host.autostart || host.disabled || !host.isConnected) return;
     if (this.running || this.looking || this.autostarting) return;
     const abort = (this.autostarting = new AbortController());
-    const context = {
-      signal: abort.signal,
-      onPhase: (p: FlowPhase) => this.onPhase(abort, p),
-      onProgress: this.onProgress,
-    };
+    const context = this.contextOf(abort);
     void autostartFlow(this.options(), context)
       .catch(ignore) // the engine did not load: the button is still there
       .then((handle) => {
@@ -239,13 +231,18 @@ export class FlowController {
     if (this.host.isConnected) this.callbacks.onProgress?.(progress);
   };
 
-  private context(abort: AbortController) {
-    this.abort = abort;
+  /** The context of the flow `abort` ends: its phases and steps, told while it is this host's. */
+  private contextOf(abort: AbortController) {
     return {
       signal: abort.signal,
       onPhase: (phase: FlowPhase) => this.onPhase(abort, phase),
       onProgress: this.onProgress,
     };
+  }
+
+  private context(abort: AbortController) {
+    this.abort = abort;
+    return this.contextOf(abort);
   }
 
   /** Re-renders only for phases the view shows (`exchanging` changes nothing on screen). */

@@ -14,6 +14,7 @@ import {
   uid,
   until,
   userReturns,
+  recordOpens,
 } from '../support/helpers.js';
 
 type Lib = typeof import('../../src/index.js');
@@ -44,13 +45,7 @@ async function splitApp(): Promise<Split> {
   const frame = openFrameApp(`/test/fixtures/split-app.html?chunk=${hold}`);
   await frame.loaded();
   const win = frame.frame.contentWindow as SplitWindow;
-  const opened: (Window | null)[] = [];
-  const open = win.open.bind(win);
-  win.open = ((...args: Parameters<Window['open']>) => {
-    const popup = open(...args);
-    opened.push(popup);
-    return popup;
-  }) as Window['open'];
+  const opened = recordOpens(win);
   const app: Split = {
     win,
     opened,

@@ -4,7 +4,15 @@
 // a click, a removal, a cancel and a failed load meet the look while it is still under way.
 import { expect } from '@open-wc/testing';
 import type { OAuthConnect } from '../../src/index.js';
-import { exchanges, exchangeUrl, openFrameApp, origins, uid, until } from '../support/helpers.js';
+import {
+  exchanges,
+  exchangeUrl,
+  openFrameApp,
+  origins,
+  recordOpens,
+  uid,
+  until,
+} from '../support/helpers.js';
 import { keepPending } from '../support/stored.js';
 
 type Lib = typeof import('../../src/index.js');
@@ -26,13 +34,7 @@ async function page(query: string, answers = uid()) {
   );
   await frame.loaded();
   const win = frame.frame.contentWindow as SplitWindow;
-  const opened: (Window | null)[] = [];
-  const open = win.open.bind(win);
-  win.open = ((...args: Parameters<Window['open']>) => {
-    const popup = open(...args);
-    opened.push(popup);
-    return popup;
-  }) as Window['open'];
+  const opened = recordOpens(win);
   const release = async () => void (await fetch(`/__release?hold=${answers}`));
   disposers.push(() => {
     void release();

@@ -298,3 +298,15 @@ export async function foundNothing(el: OAuthConnect) {
   const status = el.shadowRoot?.querySelector('[part="status"]')?.textContent?.trim();
   if (status !== '') throw new Error(`the element is not idle: "${status}"`);
 }
+
+/** Every window `win.open` returns from now on (a frame's page: its popups, to close after). */
+export function recordOpens(win: Window): (Window | null)[] {
+  const opened: (Window | null)[] = [];
+  const open = win.open.bind(win);
+  win.open = ((...args: Parameters<Window['open']>) => {
+    const popup = open(...args);
+    opened.push(popup);
+    return popup;
+  }) as Window['open'];
+  return opened;
+}
