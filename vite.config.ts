@@ -100,7 +100,7 @@ const inlineCallback: UserConfig = {
  * bundler puts them (a group would make those entries import it).
  */
 const KERNEL =
-  /\/src\/(core\/(abort|errors|config|url-safety|providers\/(bwell|generic|hcss|healthtap|hint|index))|flow\/(api|modes\/index|window\/(closer|popup-window)))\.ts$/;
+  /\/src\/(core\/(abort|errors|config|url-safety|providers\/(bwell|generic|hcss|healthtap|hint|index))|flow\/(api|handle|modes\/index|storage\/tab|window\/(closer|popup-window)))\.ts$/;
 const ENGINE =
   /\/src\/(core\/(backend|completion|deadline|exchange|issuer|ownership|request|schemas\/(messages|limits))|flow\/(engine|ready|modes\/popup|window\/(channel|listen|presence|url-poller)))\.ts$/;
 

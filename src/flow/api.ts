@@ -6,12 +6,20 @@
  */
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
-import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
-import { ANSWERS, MODE_TABLE, RESUMERS, type Chunk, type RunnerModule } from './modes/index.js';
+import type { Mode, ProviderId } from '../core/providers/types.js';
+import { ANSWERS, MODE_TABLE, type Chunk } from './modes/index.js';
 import { HELD_PREFIX, PENDING_ITEM } from '../core/protocol.js';
-import type { ConnectResult, FlowContext, FlowHandle, Report } from './types.js';
-import { closePopup } from './window/closer.js';
-import { onAbort } from '../core/abort.js';
+import { hasItem } from './storage/tab.js';
+import type { ConnectResult, FlowContext, FlowHandle } from './types.js';
+import {
+  failedHandle,
+  fromChunk,
+  hostWindow,
+  knownMode,
+  providerOf,
+  reported,
+  reporter,
+} from './handle.js';
 
 export type {
   ConnectProgress,
@@ -21,12 +29,6 @@ export type {
   FlowPhase,
   ProgressPhase,
 } from './types.js';
-
-/** The options' mode (popup when unset); undefined for one that is none. */
-function knownMode(options: ConnectOptions): Mode | undefined {
-  const mode = modeOf(options) ?? 'popup';
-  return (MODES as readonly string[]).includes(mode) ? mode : undefined;
-}
 
 /** The runner chunk of the options' mode (popup when unset or unknown). */
 function chunkOf(options: ConnectOptions | undefined): Chunk {
@@ -116,34 +118,17 @@ export function resumeFlow(
   const provider = providerOf(options);
   const mode = modeOf(options) as Mode;
   const holds = MODE_TABLE[mode].holds === true;
-  const report = reporter(options, context);
-  const run = { ...context, report };
   return ANSWERS.load().then(
-    ({ findAnswer }) => {
-      if (context.signal?.aborted) return undefined; // its element is gone: left for another
-      const found = findAnswer(win, { provider, mode }, holds);
-      if (!found) return undefined;
-      const at = Date.now();
-      let config: ResolvedConfig;
-      try {
-        // only what finishing needs is checked: the page returned to need not be able to start one
-        config = resolveConfig(options, win.location.href, { resume: true });
-      } catch (error) {
-        return reported(failedHandle(provider, error), report);
-      }
-      const resumer = RESUMERS[found.answer ? found.answer.claim : 'landing'];
-      const handle = fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
-        m.resumeFlow(m.runner, config, options, run, win, found, at),
-      );
-      return reported(handle, report);
-    },
+    ({ resumeAnswer }) => resumeAnswer(win, options, context, mode, holds),
     (error: unknown) => {
       // The chunk did not load, so nobody can tell whose the page's answer is: it is reported
       // only where it is surely this element's — a landing element's code, this tab's pending
       // redirect flow of the same mode — never for a `?code=` or `?error=` that may be the
       // partner's own. The URL keeps it, for the next load.
-      const own = holds || (mode === 'redirect' && hasItem(win, PENDING_ITEM));
-      if (own && !context.signal?.aborted) return reported(failedHandle(provider, error), report);
+      const own = holds || (MODE_TABLE[mode].returns === true && hasItem(win, PENDING_ITEM));
+      if (own && !context.signal?.aborted) {
+        return reported(failedHandle(provider, error), reporter(options, context));
+      }
       console.warn('oauth-connect: the page could not be checked for an answer:', error);
       return undefined;
     },
@@ -190,44 +175,6 @@ export async function autostartFlow(
 }
 
 /**
- * A handle whose flow runs in a runner chunk, once loaded. Until then the popup opened in the
- * click is this function's: closed if the chunk cannot load, if the page leaves first, or as soon
- * as the flow's signal aborts (already aborted, aborted in the click's own task, or while the chunk
- * loads: the element removed, `cancel()`) — the runner then ends the flow `cancelled` at once.
- */
-function fromChunk(
-  win: Window,
-  provider: ProviderId,
-  chunk: Chunk,
-  popup: Window | null | undefined,
-  signal: AbortSignal | undefined,
-  run: (module: RunnerModule) => FlowHandle,
-): FlowHandle {
-  let reopen: () => boolean = () => false;
-  const leave = () => closePopup(popup, true); // the page leaves: now, its timers will not run
-  const forget = popup && signal ? onAbort(signal, () => closePopup(popup)) : () => undefined;
-  if (popup) win.addEventListener('pagehide', leave);
-  const handOver = () => {
-    forget();
-    win.removeEventListener('pagehide', leave);
-  };
-  const result = chunk.load().then(
-    (module) => {
-      handOver();
-      const handle = run(module);
-      reopen = handle.reopen;
-      return handle.result;
-    },
-    (error: unknown) => {
-      handOver();
-      closePopup(popup); // the chunk could not load: nothing will use the popup
-      throw toConnectError(error);
-    },
-  );
-  return { provider, result, reopen: () => reopen() };
-}
-
-/**
  * Might this page hold something to finish: an answer in its URL (a key a callback carries), this
  * tab's pending redirect flow, or (`holds`) a code held for `provider`'s sign-in? Synchronous and
  * cheap, so that the page of nearly every load, which holds none, loads nothing more. Storage that
@@ -239,64 +186,4 @@ function mayHold(win: Window, provider: ProviderId, holds: boolean): boolean {
   // (core/callback-params: the keys that make a URL an answer at all)
   if (keys.some((k) => k.has('code') || k.has('error') || k.has('status_code'))) return true;
   return hasItem(win, PENDING_ITEM) || (holds && hasItem(win, HELD_PREFIX + provider));
-}
-
-/** This tab keeps `item` in its sessionStorage (or storage cannot be read: it might). */
-function hasItem(win: Window, item: string): boolean {
-  try {
-    return win.sessionStorage.getItem(item) !== null;
-  } catch {
-    return true;
-  }
-}
-
-/** The window flows run in: the context's, else the global one; none outside a browser. */
-function hostWindow(context: FlowContext): Window | undefined {
-  if (context.window) return context.window;
-  // (Deno has a `window` but no document: no browser either)
-  return typeof window === 'undefined' || typeof document === 'undefined' ? undefined : window;
-}
-
-function providerOf(options: ConnectOptions): ProviderId {
-  return options.provider ?? 'generic';
-}
-
-function failedHandle(provider: ProviderId, error: unknown): FlowHandle {
-  return { provider, result: Promise.reject(toConnectError(error)), reopen: () => false };
-}
-
-/**
- * The reporter of one flow's steps (`onProgress`: the context's, else the options'), with the
- * flow's id, provider, mode and time filled in; undefined when nobody listens. A listener that
- * throws does not end the flow (its error goes to the console).
- */
-function reporter(options: ConnectOptions, context: FlowContext): Report | undefined {
-  const listener = context.onProgress ?? options.onProgress;
-  if (typeof listener !== 'function') return undefined;
-  const flowId = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
-  const provider = providerOf(options);
-  const mode = knownMode(options) ?? 'popup';
-  return (phase, status) => {
-    try {
-      listener({ phase, flowId, provider, mode, at: performance.now(), ...(status && { status }) });
-    } catch (error) {
-      console.error('oauth-connect: an onProgress listener threw:', error);
-    }
-  };
-}
-
-/** The handle, its end reported (`connected` or `failed`, with the failure's status). */
-function reported(handle: FlowHandle, report: Report | undefined): FlowHandle {
-  if (!report) return handle;
-  const result = handle.result.then(
-    (done) => {
-      report('connected');
-      return done;
-    },
-    (error: unknown) => {
-      report('failed', toConnectError(error).status);
-      throw error;
-    },
-  );
-  return { ...handle, result };
 }

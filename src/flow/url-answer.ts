@@ -7,8 +7,45 @@
 import { parseCallbackUrl, stripCallbackParams } from '../core/callback-params.js';
 import { claimReturn, type Claimant, type PendingClaim } from '../core/ownership.js';
 import { PENDING_ITEM } from '../core/protocol.js';
-import { drop, peek, takeHeldCode, takeOnce } from './storage.js';
-import type { Found, UrlAnswer } from './types.js';
+import { resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
+import type { Mode } from '../core/providers/types.js';
+import { fromChunk, failedHandle, providerOf, reported, reporter } from './handle.js';
+import { RESUMERS } from './modes/index.js';
+import { drop, peek, takeHeldCode, takeOnce } from './storage/spend-once.js';
+import type { FlowContext, FlowHandle, Found, UrlAnswer } from './types.js';
+
+/**
+ * api.ts `resumeFlow`, once this chunk is loaded: takes what this page holds for the element
+ * (findAnswer) in this task and hands it to the runner that finishes it (loaded then); undefined,
+ * touching nothing, when nothing is its own or its element is gone.
+ */
+export function resumeAnswer(
+  win: Window,
+  options: ConnectOptions,
+  context: FlowContext,
+  mode: Mode,
+  holds: boolean,
+): FlowHandle | undefined {
+  if (context.signal?.aborted) return undefined; // its element is gone: left for another
+  const provider = providerOf(options);
+  const found = findAnswer(win, { provider, mode }, holds);
+  if (!found) return undefined;
+  const at = Date.now();
+  const report = reporter(options, context);
+  let config: ResolvedConfig;
+  try {
+    // only what finishing needs is checked: the page returned to need not be able to start one
+    config = resolveConfig(options, win.location.href, { resume: true });
+  } catch (error) {
+    return reported(failedHandle(provider, error), report);
+  }
+  const run = { ...context, report };
+  const resumer = RESUMERS[found.answer ? found.answer.claim : 'landing'];
+  const handle = fromChunk(win, provider, resumer, undefined, context.signal, (m) =>
+    m.resumeFlow(m.runner, config, options, run, win, found, at),
+  );
+  return reported(handle, report);
+}
 
 /**
  * What this page holds for `claimant` (api.ts `resumeFlow`), taken in this one task: its answer in
