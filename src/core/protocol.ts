@@ -51,14 +51,14 @@ export const HELD_PREFIX = 'oauth-connect:held:';
  * `localStorage` item prefix (+ a random id) of a live ticket: one per `sessionStorage` item that
  * must be spent once (a held code, a pending redirect flow), shared by every window of the origin
  * and never copied, so a window holding a copy of this tab's storage cannot spend it again
- * (flow/storage.ts). It carries times only, never a code.
+ * (flow/storage/spend-once.ts). It carries times only, never a code.
  */
 export const TICKET_PREFIX = 'oauth-connect:ticket:';
 
 /**
  * `localStorage` item prefix (+ the same id) of a spent record: written when a window redeems an
  * item's ticket, before anything is sent, so that a ticket gone because something on the origin
- * cleared `localStorage` is not taken for one spent elsewhere (flow/storage.ts). Times only.
+ * cleared `localStorage` is not taken for one spent elsewhere (flow/storage/spend-once.ts). Times only.
  */
 export const SPENT_PREFIX = 'oauth-connect:spent:';
 

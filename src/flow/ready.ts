@@ -16,9 +16,11 @@ const MAX_READY = 8;
 
 const ready = new Map<string, { readonly request: ReadyRequest; readonly at: number }>();
 
-/** What the request depends on, or undefined when it cannot be made ahead (or used: a popup). */
+/**
+ * What the request depends on, or undefined when it cannot be made ahead. (Only the popup runner's
+ * chunk asks, for a popup or polling flow; a server flow's URL comes from its `url-endpoint`.)
+ */
 function signature(config: ResolvedConfig): string | undefined {
-  if (config.mode !== 'popup' && config.mode !== 'polling') return;
   if (config.preset.completion !== 'code' || config.resolveUrl || config.urlEndpoint) return;
   if (!config.authorizeUrl) return;
   const { authorizeUrl, buildUrl, clientId, redirectUri, scope, pkce, extraParams } = config;

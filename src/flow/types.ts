@@ -59,7 +59,7 @@ export interface FlowHandle {
   reopen(): boolean;
 }
 
-/** An item taken out of this tab's storage (storage.ts `takeOnce`). */
+/** An item taken out of this tab's storage (storage/spend-once.ts `takeOnce`). */
 export interface TakenItem {
   /** The item as stored (parsed JSON: the caller's schema checks it). */
   readonly value: unknown;
@@ -84,7 +84,7 @@ export interface UrlAnswer {
    * when a window that had a copy of this tab's storage spent it first.
    */
   readonly pending: unknown;
-  /** Redeems the pending flow before anything is sent (storage.ts); false: spent elsewhere. */
+  /** Redeems the pending flow before anything is sent (storage/spend-once.ts); false: spent elsewhere. */
   readonly redeem?: (() => Promise<boolean>) | undefined;
 }
 

@@ -8,7 +8,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/index.js';
 import { resumeFlow, startFlow, type OAuthConnect } from '../../src/index.js';
-import { drop, keepOnce, takeOnce } from '../../src/flow/storage.js';
+import { drop, keepOnce, takeOnce } from '../../src/flow/storage/spend-once.js';
 import { exchanges, exchangeUrl, origins, reports, uid, until } from '../support/helpers.js';
 import {
   HELD,

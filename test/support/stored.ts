@@ -2,7 +2,7 @@
  * Items kept as the library keeps them (src/flow/storage.ts): in this tab's sessionStorage, with
  * the ticket in localStorage through which one window spends them (and then its spent record).
  */
-import { keepOnce } from '../../src/flow/storage.js';
+import { keepOnce } from '../../src/flow/storage/spend-once.js';
 
 export const PENDING = 'oauth-connect:pending';
 export const HELD = 'oauth-connect:held:hint';

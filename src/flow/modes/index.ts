@@ -60,8 +60,10 @@ export interface ModeEntry {
   readonly gesture: (config: ResolvedConfig, win: Window) => Gesture;
   /** A click can start it (landing cannot: the code arrives in the page's URL). */
   readonly clickable: boolean;
-  /** Its element finishes a code this tab held for the user's sign-in (storage.ts). */
+  /** Its element finishes a code this tab held for the user's sign-in (storage/spend-once.ts). */
   readonly holds?: boolean;
+  /** Its flows leave the page and come back to it: this tab keeps the pending flow meanwhile. */
+  readonly returns?: boolean;
   readonly runner: Chunk;
 }
 
@@ -89,7 +91,12 @@ export const MODE_TABLE: Readonly<Record<Mode, ModeEntry>> = {
   popup: { gesture: open(popup), clickable: true, runner: popup },
   polling: { gesture: open(popup), clickable: true, runner: popup },
   server: { gesture: open(server), clickable: true, runner: server },
-  redirect: { gesture: () => ({ at: Date.now() }), clickable: true, runner: redirect },
+  redirect: {
+    gesture: () => ({ at: Date.now() }),
+    clickable: true,
+    returns: true,
+    runner: redirect,
+  },
   landing: {
     // (the runner takes the code from the page's URL: landing.ts)
     gesture: () => ({ at: Date.now() }),

@@ -3,7 +3,7 @@
  * `state`: Hint's redirect carries none). There is nothing to click: the code is taken from the
  * URL (and scrubbed) on the first load (api.ts `resumeFlow`), or when the flow is started. When the partner backend
  * answers 401 (the user is not signed in to the partner app yet), the code is held in this tab
- * (storage.ts) for the sign-in, and sent once `resume()` is called after it.
+ * (storage/spend-once.ts) for the sign-in, and sent once `resume()` is called after it.
  */
 import type { Completion } from '../../core/completion.js';
 import type { ResolvedConfig } from '../../core/config.js';
@@ -12,7 +12,7 @@ import { backendStatus } from '../../core/exchange.js';
 import { HELD_CODE_MAX_AGE_MS } from '../../core/protocol.js';
 import { parseHeldCode } from '../../core/schemas/kept.js';
 import { parseSafeUrl } from '../../core/url-safety.js';
-import { holdCode } from '../storage.js';
+import { holdCode } from '../storage/spend-once.js';
 import { takeAnswer } from '../url-answer.js';
 import type { FlowRun, Found, Runner, Started, TakenItem, Taken, UrlAnswer } from '../types.js';
 

@@ -23,7 +23,8 @@ import { closePopup } from '../window/closer.js';
 import { childController, onAbort } from '../../core/abort.js';
 import { after, every } from '../../core/deadline.js';
 import { listen } from '../window/listen.js';
-import { giveKey, isClosed, navigatePopup, openSignIn } from '../window/popup-window.js';
+import { isClosed, navigatePopup, openSignIn } from '../window/popup-window.js';
+import { giveItem } from '../storage/tab.js';
 import { watchPresence, type Presence } from '../window/presence.js';
 import { pollPopupUrl } from '../window/url-poller.js';
 
@@ -269,7 +270,7 @@ export class PopupFlow implements Started {
       taken: false,
     };
     if (attempt.scope.signal.aborted) return attempt; // the flow ended already: retired at once
-    if (!ready) giveKey(popup, FLOW_KEY_ITEM, attempt.key);
+    if (!ready) giveItem(popup, FLOW_KEY_ITEM, attempt.key);
     const onBroadcast = (message: ParsedMessage) => {
       if (this.owns({ via: 'broadcast', key: message.key, params: message.params }, attempt)) {
         this.consider(message, channelName(message.key), attempt);

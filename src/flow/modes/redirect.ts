@@ -9,7 +9,8 @@ import { ConnectError } from '../../core/errors.js';
 import { AUTOSTART_PREFIX, PENDING_ITEM } from '../../core/protocol.js';
 import type { ProviderId } from '../../core/providers/types.js';
 import { parsePendingFlow, type PendingFlow } from '../../core/schemas/kept.js';
-import { keepOnce } from '../storage.js';
+import { markOnce } from '../storage/tab.js';
+import { keepOnce } from '../storage/spend-once.js';
 import type { FlowRun, Found, Runner, Started, Taken } from '../types.js';
 import { dropPendingItem, readPendingItem } from '../url-answer.js';
 import { onAbort } from '../../core/abort.js';
@@ -44,7 +45,7 @@ export const runner: Runner = {
         createdAt: Date.now(),
         timeout: config.timeout,
       };
-      // with its ticket (storage.ts): a window holding a copy of this tab's storage cannot finish
+      // with its ticket (storage/spend-once.ts): a window holding a copy of this tab's storage cannot finish
       // it a second time
       if (!keepOnce(win, PENDING_ITEM, pending, pending.createdAt + pending.timeout)) {
         throw new ConnectError(
@@ -110,7 +111,7 @@ function judgeReturn(answer: NonNullable<Found['answer']>, now: number): Taken {
       : verdict.kind === 'failure'
         ? verdict.error
         : new ConnectError('error', 'The provider returned without a result.');
-  // redeemed before anything is sent (storage.ts): a pending flow that a window with a copy of
+  // redeemed before anything is sent (storage/spend-once.ts): a pending flow that a window with a copy of
   // this tab's storage spent meanwhile is as good as missing
   const { redeem } = answer;
   const spent = () =>
@@ -142,13 +143,5 @@ function judgeReturn(answer: NonNullable<Found['answer']>, now: number): Taken {
  * be written could not stop a loop).
  */
 export function claimAutostart(win: Window, provider: ProviderId): boolean {
-  const item = `${AUTOSTART_PREFIX}${provider}`;
-  try {
-    if (win.sessionStorage.getItem(item) !== null) return false;
-    if (readPendingItem(win) !== undefined) return false;
-    win.sessionStorage.setItem(item, String(Date.now()));
-    return win.sessionStorage.getItem(item) !== null;
-  } catch {
-    return false;
-  }
+  return readPendingItem(win) === undefined && markOnce(win, `${AUTOSTART_PREFIX}${provider}`);
 }

@@ -1,7 +1,8 @@
 /**
- * The items this library keeps in the browser's storage, read and written here (DESIGN.md 6d: one
- * storage module). So far the two that must be spent once: a landing code held for the sign-in
- * (below) and the pending redirect flow (modes/redirect.ts, url-answer.ts).
+ * The items this library keeps in the browser's storage that must be spent once (DESIGN.md 6d: the
+ * storage folder is the one place items are read and written; the plain ones are tab.ts and shared.ts): a
+ * landing code held for the sign-in (below) and the pending redirect flow (modes/redirect.ts,
+ * url-answer.ts).
  *
  * Both live in this tab's `sessionStorage`, but a window the tab opens (a sign-in popup, a link
  * opened in a new window) starts with a copy of it. So each such item carries a random id, and a
@@ -24,16 +25,16 @@
  * it (codes are single use): it fails there, it is never leaked. Tickets and spent records carry
  * times only, never a code, and expire with their item (cleaned on writes).
  */
-import { ConnectError } from '../core/errors.js';
+import { ConnectError } from '../../core/errors.js';
 import {
   HELD_CODE_MAX_AGE_MS,
   HELD_PREFIX,
   SPENT_PREFIX,
   TICKET_PREFIX,
-} from '../core/protocol.js';
-import type { ProviderId } from '../core/providers/types.js';
-import { randomToken } from '../core/random.js';
-import type { TakenItem } from './types.js';
+} from '../../core/protocol.js';
+import type { ProviderId } from '../../core/providers/types.js';
+import { randomToken } from '../../core/random.js';
+import type { TakenItem } from '../types.js';
 
 /** How long a ticket (and a spent record) outlives its item's own deadline before a write cleans it up. */
 const GRACE_MS = 60_000;

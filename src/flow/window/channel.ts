@@ -9,6 +9,7 @@ import { ackMessage, carried, carrierItem, DISMISS_MESSAGE } from '../../core/wi
 import { parseChannelMessage, type ParsedMessage } from '../../core/schemas/messages.js';
 import { onAbort } from '../../core/abort.js';
 import { listen } from './listen.js';
+import { markUntil, relayItem } from '../storage/shared.js';
 
 const hasBroadcastChannel = () => typeof BroadcastChannel === 'function';
 
@@ -52,13 +53,7 @@ function postOnChannel(win: Window, name: string, data: unknown): void {
     channel.close();
     return;
   }
-  try {
-    const [item, value] = carrierItem(Math.random().toString(36).slice(2), name, data);
-    win.localStorage.setItem(item, value);
-    win.localStorage.removeItem(item);
-  } catch {
-    // storage blocked: the opener closes what it can
-  }
+  relayItem(win, ...carrierItem(Math.random().toString(36).slice(2), name, data));
 }
 
 /**
@@ -92,17 +87,5 @@ const DISMISSED_FOR_MS = 60 * 60 * 1000;
  */
 export function dismiss(win: Window, name: string, key: string): void {
   postOnChannel(win, name, DISMISS_MESSAGE);
-  try {
-    const store = win.localStorage;
-    const now = Date.now();
-    for (let i = store.length - 1; i >= 0; i--) {
-      const item = store.key(i);
-      if (item?.startsWith(DISMISSED_PREFIX) && Number(store.getItem(item)) < now) {
-        store.removeItem(item);
-      }
-    }
-    store.setItem(`${DISMISSED_PREFIX}${key}`, String(now + DISMISSED_FOR_MS));
-  } catch {
-    // storage blocked: the channel message above is all we can do
-  }
+  markUntil(win, DISMISSED_PREFIX, DISMISSED_PREFIX + key, Date.now() + DISMISSED_FOR_MS);
 }

@@ -1,6 +1,7 @@
 /** Opening and steering the popup window (closing it: closer.ts). Nothing here awaits. */
 import { FLOW_KEY_ITEM } from '../../core/protocol.js';
 import { noteOpened, noteSent } from './closer.js';
+import { lendItem } from '../storage/tab.js';
 import type { ReadyRequest } from '../types.js';
 
 export interface PopupSize {
@@ -52,39 +53,7 @@ export function openPopup(url: string, size: PopupSize, win: Window = window): W
  */
 export function openSignIn(size: PopupSize, win: Window, ready?: ReadyRequest): Window | null {
   if (!ready) return openPopup('about:blank', size, win);
-  let storage: Storage | undefined;
-  let before: string | null = null;
-  try {
-    storage = win.sessionStorage;
-    before = storage.getItem(FLOW_KEY_ITEM);
-    storage.setItem(FLOW_KEY_ITEM, ready.key);
-  } catch {
-    storage = undefined; // storage blocked: the flow's `state` still binds its answer
-  }
-  try {
-    return openPopup(ready.url, size, win);
-  } finally {
-    try {
-      if (before === null) storage?.removeItem(FLOW_KEY_ITEM);
-      else storage?.setItem(FLOW_KEY_ITEM, before);
-    } catch {
-      // nothing to put back
-    }
-  }
-}
-
-/**
- * Writes the per-flow key into the `about:blank` popup's sessionStorage (same origin as us until it
- * navigates). The tab keeps it when it comes back to our origin, so its callback page can prove which
- * flow it belongs to. False when storage is blocked: then only `state` and the window binding count.
- */
-export function giveKey(popup: Window, item: string, key: string): boolean {
-  try {
-    popup.sessionStorage.setItem(item, key);
-    return true;
-  } catch {
-    return false;
-  }
+  return lendItem(win, FLOW_KEY_ITEM, ready.key, () => openPopup(ready.url, size, win));
 }
 
 /** Sends an open popup on to `url` (replacing its about:blank entry). */
