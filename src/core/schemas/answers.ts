@@ -3,7 +3,7 @@
  * URL to open, a server-completed flow's outcome, the connection's health. Sizes: limits.ts.
  */
 import * as z from 'zod/mini';
-import { PARAM, withinLimits } from './limits.js';
+import { ofKinds, PARAM, withinLimits } from './limits.js';
 import { exchangeResponseSchema } from './messages.js';
 
 /** `url-endpoint` answers `{ "url": "…" }` (optionally the `state` it put in it). */
@@ -49,18 +49,21 @@ export function parseServerResult(json: unknown): ServerResultResponse | undefin
  * never "connected".
  */
 const statusResponseSchema = /* @__PURE__ */ z.object({
-  connected: z.boolean(),
+  connected: z.unknown(), // (a boolean: checked after the shape, limits.ts)
   name: z.optional(z.string()),
   error: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
 });
-export type StatusResponse = z.infer<typeof statusResponseSchema>;
+export type StatusResponse = Omit<z.infer<typeof statusResponseSchema>, 'connected'> & {
+  readonly connected: boolean;
+};
 
 /** A `status-url` answer, or undefined. */
 export function parseStatusResponse(json: unknown): StatusResponse | undefined {
   const parsed = statusResponseSchema.safeParse(json);
   return parsed.success &&
+    ofKinds(parsed.data, { connected: 'boolean' }) &&
     withinLimits(parsed.data, { name: [0, 200], error: [0, 1000], updatedAt: [0, 100] })
-    ? parsed.data
+    ? (parsed.data as StatusResponse)
     : undefined;
 }

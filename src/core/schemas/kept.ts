@@ -1,9 +1,9 @@
 /**
- * What this library keeps in the browser's storage (flow/storage.ts) and reads back: storage any
- * script of the origin can write, so it is a trust boundary too. Sizes: limits.ts.
+ * What this library keeps in the browser's storage (flow/storage/spend-once.ts) and reads back:
+ * storage any script of the origin can write, so it is a trust boundary too. Sizes: limits.ts.
  */
 import * as z from 'zod/mini';
-import { PARAM, withinLimits } from './limits.js';
+import { ofKinds, PARAM, withinLimits } from './limits.js';
 
 /** The pending redirect flow kept in sessionStorage (one per tab: a tab leaves for one provider). */
 const pendingFlowSchema = /* @__PURE__ */ z.object({
@@ -15,19 +15,28 @@ const pendingFlowSchema = /* @__PURE__ */ z.object({
   redirectUri: z.optional(z.string()),
   /** The issuer expected back (RFC 9207), and whether the answer must name it. */
   issuer: z.optional(z.string()),
-  requireIss: z.optional(z.boolean()),
+  // (kinds checked after the shape: limits.ts)
+  requireIss: z.optional(z.unknown()),
   returnTo: z.string(),
-  createdAt: z.number(),
-  timeout: z.number(),
+  createdAt: z.unknown(),
+  timeout: z.unknown(),
 });
-export type PendingFlow = z.infer<typeof pendingFlowSchema>;
+export type PendingFlow = Omit<
+  z.infer<typeof pendingFlowSchema>,
+  'requireIss' | 'createdAt' | 'timeout'
+> & {
+  readonly requireIss?: boolean | undefined;
+  readonly createdAt: number;
+  readonly timeout: number;
+};
 
 /** This tab's pending redirect flow as read back, or undefined when it is not one. */
 export function parsePendingFlow(value: unknown): PendingFlow | undefined {
   const parsed = pendingFlowSchema.safeParse(value);
   return parsed.success &&
+    ofKinds(parsed.data, { createdAt: 'number', timeout: 'number', requireIss: 'boolean?' }) &&
     withinLimits(parsed.data, { state: PARAM, codeVerifier: PARAM, issuer: PARAM })
-    ? parsed.data
+    ? (parsed.data as PendingFlow)
     : undefined;
 }
 
@@ -39,12 +48,16 @@ const heldCodeSchema = /* @__PURE__ */ z.object({
   v: z.literal(1),
   provider: z.string(),
   code: z.string(),
-  at: z.number(),
+  at: z.unknown(), // (a finite number: checked after the shape)
 });
-export type HeldCode = z.infer<typeof heldCodeSchema>;
+export type HeldCode = Omit<z.infer<typeof heldCodeSchema>, 'at'> & { readonly at: number };
 
 /** A held landing code as read back, or undefined when it is not one. */
 export function parseHeldCode(value: unknown): HeldCode | undefined {
   const parsed = heldCodeSchema.safeParse(value);
-  return parsed.success && withinLimits(parsed.data, { code: PARAM }) ? parsed.data : undefined;
+  return parsed.success &&
+    ofKinds(parsed.data, { at: 'number' }) &&
+    withinLimits(parsed.data, { code: PARAM })
+    ? (parsed.data as HeldCode)
+    : undefined;
 }
