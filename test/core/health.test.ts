@@ -52,6 +52,8 @@ describe('core/health readHealth', () => {
     ['not JSON', 200, '<html>oops</html>', 'unknown'],
     ['truncated JSON', 200, '{"connected": true', 'unknown'],
     ['connected as a string', 200, { connected: 'true' }, 'unknown'],
+    ['connected as a number', 200, { connected: 1 }, 'unknown'],
+    ['connected null', 200, { connected: null, name: 'x' }, 'unknown'],
     ['no connected key', 200, { name: "Joe's Practice" }, 'unknown'],
     ['an array', 200, [{ connected: true }], 'unknown'],
     ['null', 200, 'null', 'unknown'],
