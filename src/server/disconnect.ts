@@ -117,9 +117,9 @@ export function createDisconnectHandler(
         [kept?.access_token, 'access_token'],
       ].filter((pair): pair is [string, 'refresh_token' | 'access_token'] => !!pair[0]);
       if (held.length && message === undefined) {
-        // straight to revoke (not supports(), which reads a provider it could not ask as one
-        // without revocation): `unsupported` is the token client's own finding that the provider
-        // has none, and a discovery that failed is a failure, with its cause
+        // straight to revoke (one round trip, not supports() first): `unsupported` is the token
+        // client's own finding that the provider has none, and a discovery that failed is a
+        // failure, with its cause
         const results = await Promise.all(
           held.map(([token, hint]) => tokens.revoke(provider, token, hint)),
         );

@@ -83,8 +83,12 @@ export interface TokenClient {
     token: string,
     hint?: 'access_token' | 'refresh_token',
   ): Promise<RevokeResult>;
-  /** What the provider offers: refresh, and revoke (a discovered provider is asked). */
-  supports(provider: ProviderName): Promise<{ refresh: boolean; revoke: boolean }>;
+  /**
+   * What the provider offers: refresh, and revoke. A discovered provider is asked (its metadata,
+   * kept an hour); one that cannot be asked now (down, slow, another issuer) is `revoke:
+   * 'unknown'`, never `false` — a caller that skipped revoking on `false` would leave a live token.
+   */
+  supports(provider: ProviderName): Promise<{ refresh: boolean; revoke: boolean | 'unknown' }>;
 }
 
 export function createTokenClient(options: TokenClientOptions): TokenClient {
@@ -156,7 +160,7 @@ export function tokenOperations(providers: ServerProviders, out: Outbound): Toke
       try {
         return { refresh: true, revoke: await canRevoke(config, out) };
       } catch {
-        return { refresh: true, revoke: false };
+        return { refresh: true, revoke: 'unknown' }; // (discovery failed: not kept, asked again)
       }
     },
   };

@@ -78,6 +78,47 @@ describe('createTokenClient against a real OpenID provider', () => {
 });
 
 describe('createTokenClient: failures are typed values', () => {
+  it('supports: a discovered provider that is down, or names another issuer, is revoke "unknown", then asked again', async () => {
+    const gone = await listen(() => undefined);
+    const goneUrl = gone.url;
+    await gone.close();
+    const seen = [];
+    let answer = () => [503, { error: 'down' }];
+    const flaky = await mockProvider((request) => {
+      seen.push(request.url);
+      return answer();
+    });
+    try {
+      const down = createTokenClient({
+        providers: { generic: { issuer: goneUrl, clientId: 'c', redirectUris: [] } },
+        timeout: 1000,
+      });
+      assert.deepEqual(await down.supports('generic'), { refresh: true, revoke: 'unknown' });
+      const client = createTokenClient({
+        providers: { generic: { issuer: flaky.url, clientId: 'c', redirectUris: [] } },
+        timeout: 1000,
+      });
+      assert.deepEqual(await client.supports('generic'), { refresh: true, revoke: 'unknown' });
+      answer = () => [
+        200,
+        { issuer: 'https://elsewhere.example', token_endpoint: `${flaky.url}/t` },
+      ];
+      assert.deepEqual(await client.supports('generic'), { refresh: true, revoke: 'unknown' });
+      answer = () => [
+        200,
+        {
+          issuer: flaky.url,
+          token_endpoint: `${flaky.url}/token`,
+          revocation_endpoint: `${flaky.url}/revoke`,
+        },
+      ];
+      assert.deepEqual(await client.supports('generic'), { refresh: true, revoke: true });
+      assert.equal(seen.length, 3, 'a failed discovery is not kept: asked each time');
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('a preset without refresh or revocation, or one not configured: nothing is sent', async () => {
     const seen = [];
     const client = createTokenClient({
