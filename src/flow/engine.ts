@@ -1,6 +1,7 @@
 /**
- * One flow inside one scope: start (or resume) → answer → exchange → outcome, whatever the mode.
- * Shared by every runner chunk (each imports it); the mode's own part is its runner (modes/).
+ * One flow inside one scope: start → answer → exchange → outcome, whatever the mode. Shared by
+ * every runner chunk (each imports it); the mode's own part is its runner (modes/). Resuming what
+ * a page held (a redirect return, a landing code) is resume.ts, which only those runners fetch.
  */
 import { onAbort, untilAborted } from '../core/abort.js';
 import { after } from '../core/deadline.js';
@@ -16,7 +17,6 @@ import type {
   ProgressPhase,
   FlowHandle,
   FlowRun,
-  Found,
   Gesture,
   Runner,
 } from './types.js';
@@ -49,42 +49,7 @@ export function runFlow(
   };
 }
 
-/**
- * Finishes what this page held for an element (api.ts `resumeFlow`): an answer taken from its URL
- * at `at`, or a held code, judged by the runner that resumes it; redeemed (a copy of this tab's
- * storage in another window may have spent it) before anything is sent.
- */
-export function resumeFlow(
-  runner: Runner,
-  config: ResolvedConfig,
-  options: ConnectOptions,
-  context: RunContext,
-  win: Window,
-  found: Found,
-  at: number,
-): FlowHandle {
-  const taken = runner.resume
-    ? runner.resume(found, config, at)
-    : { outcome: new ConnectError('error', 'Nothing here can be finished.') };
-  const run = flowRun(config, options, context, win, taken.deadline ?? at + config.timeout);
-  run.progress('answered'); // (what the page held is the answer)
-  const { outcome, returnTo } = taken;
-  const result =
-    outcome instanceof ConnectError
-      ? Promise.reject(outcome)
-      : (taken.redeem?.() ?? Promise.resolve())
-          .then(() => finish(runner, run, outcome, taken.at ?? at))
-          .then((done) => (returnTo ? { ...done, returnTo } : done));
-  const settled = run.settle(result).catch((error: unknown) => {
-    // ended (a cancel, the element removed) before its code was sent: the runner may keep it
-    if (!(outcome instanceof ConnectError) && !run.sent())
-      runner.unsent?.(run, outcome, taken.at ?? at);
-    throw error;
-  });
-  return { provider: config.provider, result: settled, reopen: () => false };
-}
-
-interface ScopedRun extends FlowRun {
+export interface ScopedRun extends FlowRun {
   /** Ends the flow with `promise`, or earlier with its deadline / cancel; then tears it all down. */
   settle(promise: Promise<ConnectResult>): Promise<ConnectResult>;
   /** Its completion went to the partner backend (the exchange started). */
@@ -96,7 +61,7 @@ interface ScopedRun extends FlowRun {
  * (`timeout`, its message naming the runner's `advice` when it has one), when the page is restored from the back/forward cache with the flow unfinished
  * (`cancelled`: it can no longer finish), and when the flow settles.
  */
-function flowRun(
+export function flowRun(
   config: ResolvedConfig,
   options: ConnectOptions,
   context: RunContext,
@@ -177,7 +142,7 @@ function flowRun(
  * Hands the completion to the partner backend (`exchange-url`), within the flow's deadline; a
  * refusal is the runner's to make more of (landing: a 401 holds the code for the sign-in).
  */
-async function finish(
+export async function finish(
   runner: Runner,
   run: ScopedRun,
   completion: Completion,

@@ -6,7 +6,7 @@
 import { modeOf, type ConnectOptions } from '../core/config.js';
 import { toConnectError } from '../core/errors.js';
 import { MODES, type Mode, type ProviderId } from '../core/providers/types.js';
-import type { Chunk, RunnerModule } from './modes/index.js';
+import type { Lazy, RunnerModule } from './modes/index.js';
 import type { FlowContext, FlowHandle, Report } from './types.js';
 import { closePopup } from './window/closer.js';
 import { onAbort } from '../core/abort.js';
@@ -23,13 +23,13 @@ export function knownMode(options: ConnectOptions): Mode | undefined {
  * as the flow's signal aborts (already aborted, aborted in the click's own task, or while the chunk
  * loads: the element removed, `cancel()`) — the runner then ends the flow `cancelled` at once.
  */
-export function fromChunk(
+export function fromChunk<M extends RunnerModule>(
   win: Window,
   provider: ProviderId,
-  chunk: Chunk,
+  chunk: Lazy<M>,
   popup: Window | null | undefined,
   signal: AbortSignal | undefined,
-  run: (module: RunnerModule) => FlowHandle,
+  run: (module: M) => FlowHandle,
 ): FlowHandle {
   let reopen: () => boolean = () => false;
   const leave = () => closePopup(popup, true); // the page leaves: now, its timers will not run

@@ -10,6 +10,7 @@ import type { Gesture, ReadyRequest, Runner } from '../types.js';
 import { openSignIn } from '../window/popup-window.js';
 
 type Engine = typeof import('../engine.js');
+type Resume = typeof import('../resume.js');
 
 /**
  * A runner chunk: its runner with the engine that runs it (engine.ts, shared by every chunk), and
@@ -18,7 +19,6 @@ type Engine = typeof import('../engine.js');
 export interface RunnerModule {
   readonly runner: Runner;
   readonly runFlow: Engine['runFlow'];
-  readonly resumeFlow: Engine['resumeFlow'];
   /** Redirect mode: may this tab autostart `provider` now (the mark is then written)? */
   readonly claimAutostart?: (win: Window, provider: ProviderId) => boolean;
   /** Makes the request of a flow to come ahead of the click (ready.ts). */
@@ -36,6 +36,11 @@ export interface Lazy<T> {
 
 /** A runner chunk. */
 export type Chunk = Lazy<RunnerModule>;
+
+/** A runner chunk that also resumes what a page held (redirect, landing: resume.ts). */
+export interface ResumerModule extends RunnerModule {
+  readonly resumeFlow: Resume['resumeFlow'];
+}
 
 function chunk<T>(importer: () => Promise<T>): Lazy<T> {
   let module: T | undefined;
@@ -69,8 +74,8 @@ export interface ModeEntry {
 
 const popup: Chunk = chunk(() => import('./popup.js'));
 const server: Chunk = chunk(() => import('./server.js'));
-const redirect: Chunk = chunk(() => import('./redirect.js'));
-const landing: Chunk = chunk(() => import('./landing.js'));
+const redirect: Lazy<ResumerModule> = chunk(() => import('./redirect.js'));
+const landing: Lazy<ResumerModule> = chunk(() => import('./landing.js'));
 
 /**
  * What takes an answer from this page's URL, or a held code (url-answer.ts): loaded only by a page

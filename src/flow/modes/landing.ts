@@ -16,7 +16,8 @@ import { holdCode } from '../storage/spend-once.js';
 import { takeAnswer } from '../url-answer.js';
 import type { FlowRun, Found, Runner, Started, TakenItem, Taken, UrlAnswer } from '../types.js';
 
-export { resumeFlow, runFlow } from '../engine.js';
+export { runFlow } from '../engine.js';
+export { resumeFlow } from '../resume.js';
 
 export const runner: Runner = {
   start(run: FlowRun): Started {

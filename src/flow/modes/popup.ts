@@ -28,7 +28,7 @@ import { giveItem } from '../storage/tab.js';
 import { watchPresence, type Presence } from '../window/presence.js';
 import { pollPopupUrl } from '../window/url-poller.js';
 
-export { resumeFlow, runFlow } from '../engine.js';
+export { runFlow } from '../engine.js';
 export { prepareAhead, takeReady } from '../ready.js';
 
 export const runner: Runner = {

@@ -15,7 +15,8 @@ import type { FlowRun, Found, Runner, Started, Taken } from '../types.js';
 import { dropPendingItem, readPendingItem } from '../url-answer.js';
 import { onAbort } from '../../core/abort.js';
 
-export { resumeFlow, runFlow } from '../engine.js';
+export { runFlow } from '../engine.js';
+export { resumeFlow } from '../resume.js';
 
 /**
  * Redirect mode: full-page navigation. The pending flow (provider, state, verifier, return URL,

@@ -8,7 +8,7 @@ import { abandonServerFlow, pollServerResult } from '../../core/server-result.js
 import type { FlowRun, Gesture, Runner, Started } from '../types.js';
 import { blocked, PopupFlow, type ServerOutcome } from './popup.js';
 
-export { resumeFlow, runFlow } from '../engine.js';
+export { runFlow } from '../engine.js';
 
 /** The partner server's route for `flow` (the element's `url-endpoint`). */
 function route({ config, fetch }: FlowRun, flow: string) {
