@@ -102,7 +102,7 @@ const inlineCallback: UserConfig = {
 const KERNEL =
   /\/src\/(core\/(abort|errors|config|url-safety|providers\/(bwell|generic|hcss|healthtap|hint|index))|flow\/(api|handle|modes\/index|storage\/tab|window\/(closer|popup-window)))\.ts$/;
 const ENGINE =
-  /\/src\/(core\/(backend|completion|deadline|exchange|issuer|ownership|request|schemas\/(messages|limits))|flow\/(engine|ready|modes\/popup|window\/(channel|listen|presence|url-poller)))\.ts$/;
+  /\/src\/(core\/(backend|completion|deadline|exchange|issuer|ownership|request|schemas\/(messages|limits))|flow\/(engine|ready|modes\/popup|storage\/shared|window\/(channel|listen|presence|url-poller)))\.ts$/;
 
 export default defineConfig(({ mode }) => {
   if (mode === 'cdn') return cdn('src/index.ts', 'oauth-connect.min.js');

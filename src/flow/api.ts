@@ -6,7 +6,7 @@
  */
 import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
-import type { Mode, ProviderId } from '../core/providers/types.js';
+import type { ProviderId } from '../core/providers/types.js';
 import { ANSWERS, MODE_TABLE, type Chunk } from './modes/index.js';
 import { HELD_PREFIX, PENDING_ITEM } from '../core/protocol.js';
 import { hasItem } from './storage/tab.js';
@@ -114,9 +114,9 @@ export function resumeFlow(
   context: FlowContext = {},
 ): Promise<FlowHandle | undefined> {
   const win = hostWindow(context);
-  if (!win || !mayResume(options, context)) return Promise.resolve(undefined);
+  const mode = knownMode(options); // (as mayResume reads it: an unknown provider's is popup)
+  if (!win || !mode || !mayResume(options, context)) return Promise.resolve(undefined);
   const provider = providerOf(options);
-  const mode = modeOf(options) as Mode;
   const holds = MODE_TABLE[mode].holds === true;
   return ANSWERS.load().then(
     ({ resumeAnswer }) => resumeAnswer(win, options, context, mode, holds),

@@ -125,6 +125,25 @@ describe('when the page is looked at for its answer', () => {
     expect(app.opened).to.have.length(1);
   });
 
+  it('an element whose provider is a setup mistake: the look ends, and its click fails invalid_config', async () => {
+    const t = uid();
+    const app = await page(`code=X-${t}&state=s`);
+    const el = await app.element({ ...(await hcss(t)), provider: 'hsccs' });
+    await app.lookStarted();
+    await app.release();
+    expect(await el.resume()).to.equal(undefined);
+    await el.updateComplete;
+    const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part="button"]')!;
+    expect(button.getAttribute('aria-busy')).to.equal('false');
+    button.click();
+    await until(() => app.events.length > 0, 5000, 'the failed event');
+    expect(app.events.map((e) => [e.type, (e.detail as { status: string }).status])).to.deep.equal([
+      ['failed', 'invalid_config'],
+    ]);
+    expect(app.opened).to.have.length(0);
+    expect(app.win.location.search).to.contain(`code=X-${t}`); // not its own: left alone
+  });
+
   for (const end of ['remove', 'cancel'] as const) {
     it(`an autostart element ${end === 'remove' ? 'removed' : 'cancelled'} during the look autostarts nothing`, async () => {
       const t = uid();
