@@ -4,7 +4,7 @@
  * flow itself — zod, PKCE, the exchange — is the runner chunk of its mode (modes/index.ts), loaded
  * with `import()` (and preloaded by the element on hover or focus, or by `preloadFlow()`).
  */
-import { modeOf, resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
+import { resolveConfig, type ConnectOptions, type ResolvedConfig } from '../core/config.js';
 import { ConnectError, toConnectError } from '../core/errors.js';
 import type { ProviderId } from '../core/providers/types.js';
 import { ANSWERS, MODE_TABLE, type Chunk } from './modes/index.js';
@@ -158,7 +158,8 @@ export async function autostartFlow(
 ): Promise<FlowHandle | undefined> {
   const win = hostWindow(context);
   if (!win) return undefined;
-  if (modeOf(options) !== 'redirect') {
+  const mode = knownMode(options);
+  if (!mode || MODE_TABLE[mode].autostarts !== true) {
     return failedHandle(
       providerOf(options),
       new ConnectError(
@@ -167,7 +168,7 @@ export async function autostartFlow(
       ),
     );
   }
-  const module = await MODE_TABLE.redirect.runner.load();
+  const module = await MODE_TABLE[mode].runner.load();
   if (context.signal?.aborted || !module.claimAutostart?.(win, providerOf(options))) {
     return undefined;
   }

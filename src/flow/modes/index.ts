@@ -69,6 +69,8 @@ export interface ModeEntry {
   readonly holds?: boolean;
   /** Its flows leave the page and come back to it: this tab keeps the pending flow meanwhile. */
   readonly returns?: boolean;
+  /** `autostart` may start it without a click, once per tab (its chunk's `claimAutostart`). */
+  readonly autostarts?: boolean;
   readonly runner: Chunk;
 }
 
@@ -100,6 +102,7 @@ export const MODE_TABLE: Readonly<Record<Mode, ModeEntry>> = {
     gesture: () => ({ at: Date.now() }),
     clickable: true,
     returns: true,
+    autostarts: true,
     runner: redirect,
   },
   landing: {
