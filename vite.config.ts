@@ -91,11 +91,13 @@ const inlineCallback: UserConfig = {
  * entry points and `import()`s reach a file) ships a page load of two files and a popup flow of
  * two more, rather than one file per combination of modes that share a module:
  * - `kernel`: what the click needs synchronously and the runners use too (the options, errors,
- *   the popup window and its closer, the mode table);
+ *   the popup window and its closer, the mode table, this tab's storage items);
  * - `engine`: one flow's code, shared by every runner (the engine, requests, the schemas of
- *   messages and the exchange answer, the popup runner itself, which the server runner extends).
- * The answer taker (url-answer.ts, storage.ts), the redirect, landing and server runners and
- * connection health stay chunks of their own: a popup flow never fetches them. Modules the callback
+ *   messages and the exchange answer, the popup runner itself, which the server runner extends,
+ *   the origin's shared storage items).
+ * The answer taker (url-answer.ts, storage/spend-once.ts), resuming (resume.ts), the redirect,
+ * landing and server runners and connection health stay chunks of their own: a popup flow never
+ * fetches them. Modules the callback
  * page or the server entry import as well (protocol, providers/types, …) are left where the
  * bundler puts them (a group would make those entries import it).
  */
