@@ -127,12 +127,14 @@ describe('landing mode (Hint InstantOn)', () => {
 
   it('a real reload while the exchange is in flight does not exchange again', async () => {
     const t = uid();
-    sessionStorage.setItem('landing-app-exchange', `${exchangeUrl(t)}&delay=1500`);
+    // the backend holds its answer 4 s, so the reload below surely meets the exchange in flight,
+    // however long a loaded machine takes to load the page's chunks and send it
+    sessionStorage.setItem('landing-app-exchange', `${exchangeUrl(t)}&delay=4000`);
     const app = openFrameApp(`/test/fixtures/landing-app.html?code=hint-reload-${t}`);
     try {
       await app.loaded();
       await until(() => app.frame.contentWindow!.location.search === '', 2000, 'code scrubbed');
-      await until(async () => (await backendLog(t)).length > 0, 1000, 'the exchange logged');
+      await until(async () => (await backendLog(t)).length > 0, 3000, 'the exchange logged');
       expect(await backendLog(t)).to.have.length(1); // the request has reached the backend
       app.frame.contentWindow!.location.reload(); // while the backend is still answering
       await app.loaded(2);
